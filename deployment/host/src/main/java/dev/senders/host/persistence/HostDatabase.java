@@ -1,0 +1,49 @@
+package dev.senders.host.persistence;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+
+/**
+ * The reference host's own tables (users, campaigns), migrated by its own Flyway history beside the module's.
+ * A real host has its own database setup; this one reuses the module's connection settings.
+ */
+@DataSourceDefinition(
+        name = HostDatabase.JNDI_NAME,
+        className = "${MPCONFIG=senders.db.datasource-class}",
+        url = "${MPCONFIG=senders.db.url}",
+        user = "${MPCONFIG=senders.db.user}",
+        password = "${MPCONFIG=senders.db.password}",
+        minPoolSize = 1,
+        maxPoolSize = 16)
+@Singleton
+@Startup
+@DependsOn("SendersDatabase")
+@TransactionManagement(TransactionManagementType.BEAN)
+public class HostDatabase {
+
+    public static final String JNDI_NAME = "java:app/jdbc/host";
+
+    @Resource(lookup = JNDI_NAME)
+    DataSource dataSource;
+
+    @PostConstruct
+    void migrate() {
+        Flyway.configure(HostDatabase.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/host/migration")
+                .table("host_schema_history")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.senders.host.it;
+
+import dev.senders.infrastructure.persistence.SendersDatabase;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The module's own Flyway configuration, on an empty database and again on a migrated one. */
+class MigrationIT {
+
+    private String database;
+    private PGSimpleDataSource fresh;
+
+    @BeforeEach
+    void createEmptyDatabase() throws SQLException {
+        database = "senders_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (Connection c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
+            s.execute("create database " + database);
+        }
+        fresh = TestEnvironment.dataSource(TestEnvironment.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1"));
+        fresh.setStringType("unspecified");
+    }
+
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        try (Connection c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
+            s.execute("drop database if exists " + database + " with (force)");
+        }
+    }
+
+    @Test
+    void migrationsApplyOnAnEmptyDatabaseAndAgainOnAMigratedOne() throws SQLException {
+        MigrateResult first = SendersDatabase.flyway(fresh).migrate();
+        assertThat(first.success).isTrue();
+        assertThat(first.migrationsExecuted).isGreaterThanOrEqualTo(1);
+
+        MigrateResult second = SendersDatabase.flyway(fresh).migrate();
+        assertThat(second.success).isTrue();
+        assertThat(second.migrationsExecuted).isZero();
+        assertThat(second.targetSchemaVersion).isNull();
+
+        try (Connection c = fresh.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("select column_name from information_schema.columns"
+                     + " where table_name = 'senders' order by column_name")) {
+            var columns = new java.util.ArrayList<String>();
+            while (rs.next()) {
+                columns.add(rs.getString(1));
+            }
+            assertThat(columns).contains("id", "organization_id", "email_address", "domain", "verification_status",
+                    "verification_token", "dkim_tokens", "dkim_status", "is_default", "last_verified_at",
+                    "verification_error", "configuration_set_name", "created_at", "updated_at");
+        }
+    }
+
+    @Test
+    void theDatabaseEnforcesOneDefaultPerOrganizationAndUniqueAddresses() throws SQLException {
+        SendersDatabase.flyway(fresh).migrate();
+        try (Connection c = fresh.getConnection(); var s = c.createStatement()) {
+            s.execute("insert into senders (organization_id, email_address, domain, verification_status, is_default)"
+                    + " values ('o1', 'a@x.com', 'x.com', 'verified', true)");
+            assertThatThrownBy(() -> s.execute("insert into senders (organization_id, email_address, domain,"
+                    + " verification_status, is_default) values ('o1', 'b@x.com', 'x.com', 'verified', true)"))
+                    .hasMessageContaining("senders_one_default_per_org");
+            // another organization has its own default
+            s.execute("insert into senders (organization_id, email_address, domain, verification_status, is_default)"
+                    + " values ('o2', 'a@x.com', 'x.com', 'verified', true)");
+            assertThatThrownBy(() -> s.execute("insert into senders (organization_id, email_address, domain)"
+                    + " values ('o1', 'a@x.com', 'x.com')"))
+                    .hasMessageContaining("senders_org_email_unique");
+            assertThatThrownBy(() -> s.execute("insert into senders (organization_id, email_address, domain,"
+                    + " is_default) values ('o3', 'c@x.com', 'x.com', true)"))
+                    .hasMessageContaining("senders_default_verified_check");
+            assertThatThrownBy(() -> s.execute("insert into senders (organization_id, email_address, domain,"
+                    + " dkim_tokens) values ('o3', 'd@x.com', 'x.com', '[\"a\",\"b\"]')"))
+                    .hasMessageContaining("senders_dkim_tokens_check");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.senders.host.it;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What the end-to-end tests run against, started once per test run before Arquillian starts Payara Micro.
+ *
+ * <p>The database is the machine's PostgreSQL when {@code SENDERS_TEST_DB_URL} (with {@code SENDERS_TEST_DB_USER}
+ * and {@code SENDERS_TEST_DB_PASSWORD}) names one, otherwise an embedded PostgreSQL (io.zonky.test). Its public
+ * schema is emptied at the start of the run. The values reach Payara Micro as system properties through
+ * {@code arquillian.xml}'s {@code ${senders.test.*}} placeholders.
+ */
+public class TestEnvironment implements LauncherSessionListener {
+
+    private static EmbeddedPostgres embedded;
+    private static PGSimpleDataSource dataSource;
+    private static String jdbcUrl;
+    private static String user;
+    private static String password;
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        if (dataSource != null) {
+            return;
+        }
+        try {
+            startDatabase();
+            resetSchema();
+            System.setProperty("senders.test.cmdOptions", String.join(" ", payaraJvmOptions()));
+            System.setProperty("senders.test.microOptions", String.join(" ", payaraMicroOptions()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("test database unusable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException ignored) {
+                // the JVM is ending anyway
+            }
+        }
+    }
+
+    private static void startDatabase() throws IOException {
+        String url = System.getenv("SENDERS_TEST_DB_URL");
+        if (url != null && !url.isBlank()) {
+            jdbcUrl = url;
+            user = envOr("SENDERS_TEST_DB_USER", "postgres");
+            password = envOr("SENDERS_TEST_DB_PASSWORD", "postgres");
+        } else {
+            embedded = EmbeddedPostgres.builder().start();
+            jdbcUrl = "jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres";
+            user = "postgres";
+            password = "postgres";
+        }
+        dataSource = dataSource(jdbcUrl);
+    }
+
+    public static PGSimpleDataSource dataSource(String url) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
+    }
+
+    private static void resetSchema() throws SQLException {
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
+            s.execute("drop schema if exists public cascade");
+            s.execute("create schema public");
+        }
+    }
+
+    /** JVM options of the Payara Micro under test. */
+    static List<String> payaraJvmOptions() {
+        return List.of("-Xmx512m",
+                "-Dhazelcast.phone.home.enabled=false",
+                "-Daws.disableEc2Metadata=true",
+                "-Dsenders.db.url=" + jdbcUrl,
+                "-Dsenders.db.user=" + user,
+                "-Dsenders.db.password=" + password);
+    }
+
+    static List<String> payaraMicroOptions() throws IOException {
+        return List.of("--disablephonehome", "--prebootcommandfile", prebootCommands().toString());
+    }
+
+    /** Binds Payara Micro's HTTP listener to loopback. */
+    static Path prebootCommands() throws IOException {
+        Path file = Path.of("target", "payara-preboot.asadmin").toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "set configs.config.server-config.network-config.network-listeners"
+                + ".network-listener.http-listener.address=127.0.0.1\n");
+        return file;
+    }
+
+    public static DataSource db() {
+        return dataSource;
+    }
+
+    public static String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    private static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

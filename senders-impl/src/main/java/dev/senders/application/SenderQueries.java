@@ -1,0 +1,36 @@
+package dev.senders.application;
+
+import dev.senders.api.tenancy.Tenant;
+import dev.senders.application.error.SendersProblem;
+import dev.senders.domain.model.Sender;
+import dev.senders.domain.model.SenderRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+/** Reading senders, scoped to the caller's organization. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class SenderQueries {
+
+    public static final int MAX_PAGE_SIZE = 100;
+
+    @Inject
+    SenderRepository senders;
+
+    public PageOf<Sender> list(Tenant tenant, int page, int size) {
+        if (page < 1) {
+            throw SendersProblem.invalid("page", "must be 1 or more", "page must be 1 or more");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw SendersProblem.invalid("size", "must be between 1 and " + MAX_PAGE_SIZE,
+                    "size must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        String org = tenant.organizationId();
+        return new PageOf<>(senders.page(org, (page - 1) * size, size), page, size, senders.count(org));
+    }
+
+    public Sender get(Tenant tenant, long id) {
+        return senders.find(tenant.organizationId(), id).orElseThrow(() -> SendersProblem.notFound("Sender " + id));
+    }
+}
