@@ -106,10 +106,13 @@ public final class DemoLauncher implements AutoCloseable {
         }
         Path preboot = options.dataDirectory().resolve("payara-preboot.asadmin");
         Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners"
-                + ".network-listener.http-listener.address=127.0.0.1\n");
+                + ".network-listener.http-listener.address=127.0.0.1\n"
+                // one instance: no data grid, so nothing listens beyond loopback (the cluster tests turn it on)
+                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-Xmx512m",
-                "-Dhazelcast.phone.home.enabled=false", "-Daws.disableEc2Metadata=true",
+                "-Dhazelcast.phone.home.enabled=false", 
+                "-Daws.disableEc2Metadata=true",
                 "-jar", micro.toString(),
                 "--nocluster", "--disablephonehome",
                 "--port", String.valueOf(options.httpPort()),

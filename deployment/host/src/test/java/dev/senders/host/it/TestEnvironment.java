@@ -107,7 +107,9 @@ public class TestEnvironment implements LauncherSessionListener {
         Path file = Path.of("target", "payara-preboot.asadmin").toAbsolutePath();
         Files.createDirectories(file.getParent());
         Files.writeString(file, "set configs.config.server-config.network-config.network-listeners"
-                + ".network-listener.http-listener.address=127.0.0.1\n");
+                + ".network-listener.http-listener.address=127.0.0.1\n"
+                // one instance: no data grid, so nothing listens beyond loopback (the cluster tests turn it on)
+                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
         return file;
     }
 
