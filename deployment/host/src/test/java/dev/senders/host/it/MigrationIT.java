@@ -1,6 +1,6 @@
 package dev.senders.host.it;
 
-import dev.senders.infrastructure.persistence.SendersDatabase;
+import dev.senders.infrastructure.persistence.SchemaMigration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +39,11 @@ class MigrationIT {
 
     @Test
     void migrationsApplyOnAnEmptyDatabaseAndAgainOnAMigratedOne() throws SQLException {
-        MigrateResult first = SendersDatabase.flyway(fresh).migrate();
+        MigrateResult first = SchemaMigration.flyway(fresh).migrate();
         assertThat(first.success).isTrue();
         assertThat(first.migrationsExecuted).isGreaterThanOrEqualTo(1);
 
-        MigrateResult second = SendersDatabase.flyway(fresh).migrate();
+        MigrateResult second = SchemaMigration.flyway(fresh).migrate();
         assertThat(second.success).isTrue();
         assertThat(second.migrationsExecuted).isZero();
         assertThat(second.targetSchemaVersion).isNull();
@@ -63,7 +63,7 @@ class MigrationIT {
 
     @Test
     void theDatabaseEnforcesOneDefaultPerOrganizationAndUniqueAddresses() throws SQLException {
-        SendersDatabase.flyway(fresh).migrate();
+        SchemaMigration.flyway(fresh).migrate();
         try (Connection c = fresh.getConnection(); var s = c.createStatement()) {
             s.execute("insert into senders (organization_id, email_address, domain, verification_status, is_default)"
                     + " values ('o1', 'a@x.com', 'x.com', 'verified', true)");
