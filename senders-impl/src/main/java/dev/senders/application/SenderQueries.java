@@ -2,11 +2,17 @@ package dev.senders.application;
 
 import dev.senders.api.tenancy.Tenant;
 import dev.senders.application.error.SendersProblem;
+import dev.senders.domain.model.DnsRecord;
+import dev.senders.domain.model.DnsRecords;
 import dev.senders.domain.model.Sender;
+import dev.senders.domain.model.address.SenderAddressPolicy;
+import dev.senders.infrastructure.ses.SesSettings;
 import dev.senders.domain.model.SenderRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+
+import java.util.List;
 
 /** Reading senders, scoped to the caller's organization. */
 @ApplicationScoped
@@ -17,6 +23,12 @@ public class SenderQueries {
 
     @Inject
     SenderRepository senders;
+
+    @Inject
+    SenderAddressPolicy addressPolicy;
+
+    @Inject
+    SesSettings sesSettings;
 
     public PageOf<Sender> list(Tenant tenant, int page, int size) {
         if (page < 1) {
@@ -32,5 +44,10 @@ public class SenderQueries {
 
     public Sender get(Tenant tenant, long id) {
         return senders.find(tenant.organizationId(), id).orElseThrow(() -> SendersProblem.notFound("Sender " + id));
+    }
+
+    /** The records the sender's domain needs, named relative to its zone (the registrable domain). */
+    public List<DnsRecord> dnsRecords(Sender sender) {
+        return DnsRecords.of(sender, addressPolicy.registrableDomain(sender.getDomain()), sesSettings.dkimDomain());
     }
 }

@@ -1,5 +1,7 @@
 package dev.senders.demo;
 
+import dev.senders.sandbox.Sandbox;
+import dev.senders.sandbox.VerificationPolicy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -40,6 +42,7 @@ public final class DemoLauncher implements AutoCloseable {
     private Process payara;
     private final List<AutoCloseable> sandbox = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> mailViewers = new ArrayList<>();
 
     private DemoLauncher(Options options) {
         this.options = options;
@@ -93,8 +96,36 @@ public final class DemoLauncher implements AutoCloseable {
         environment.put("SENDERS_DB_PASSWORD", "postgres");
     }
 
+    /**
+     * Without AWS (or Resend) credentials in the environment, local stub endpoints stand in for SES (and Resend):
+     * SES marks a domain verified once {@code senders.demo.verify-after} (default PT30S) has passed.
+     */
     private void startSandbox() {
+        boolean realSes = present("AWS_ACCESS_KEY_ID") && present("AWS_SECRET_ACCESS_KEY");
+        boolean realResend = present("RESEND_API_KEY");
+        if (realSes && realResend) {
+            return;
+        }
+        Duration verifyAfter = Duration.parse(System.getProperty("senders.demo.verify-after", "PT30S"));
+        Sandbox stubs = Sandbox.start(0, 0, VerificationPolicy.afterDelay(verifyAfter));
+        sandbox.add(stubs);
         environment.put("SENDERS_SANDBOX_ENABLED", "true");
+        if (!realSes) {
+            environment.put("SENDERS_SES_ENDPOINT", stubs.ses().endpoint().toString());
+            environment.put("SENDERS_SES_ACCESS_KEY_ID", "AKIASANDBOXLOCAL0001");
+            environment.put("SENDERS_SES_SECRET_ACCESS_KEY", "sandbox-secret-not-used");
+            mailViewers.add(stubs.ses().mailViewer().toString());
+        }
+        if (!realResend) {
+            environment.put("SENDERS_RESEND_BASE_URL", stubs.resend().endpoint().toString());
+            environment.put("SENDERS_RESEND_API_KEY", "re_sandbox_local");
+            mailViewers.add(stubs.resend().mailViewer().toString());
+        }
+    }
+
+    private static boolean present(String variable) {
+        String value = System.getenv(variable);
+        return value != null && !value.isBlank();
     }
 
     private void startPayara() throws IOException {
@@ -162,6 +193,9 @@ public final class DemoLauncher implements AutoCloseable {
         System.out.println("   alice, bob    organization acme");
         System.out.println("   carol, dave   organization globex");
         System.out.println("   admin         platform admin");
+        if (!mailViewers.isEmpty()) {
+            System.out.println(" Sandbox: no email leaves this machine. Sent mail: " + String.join("  ", mailViewers));
+        }
         System.out.println(" Database: embedded PostgreSQL, data in " + options.dataDirectory().resolve("pgdata"));
         System.out.println(" Stop with Ctrl+C.");
         System.out.println("==============================================================");

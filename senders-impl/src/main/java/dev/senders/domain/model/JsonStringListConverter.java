@@ -11,11 +11,14 @@ import jakarta.persistence.Converter;
 import java.io.StringReader;
 import java.util.List;
 
-/** Maps a list of strings to a jsonb array (the data source sends strings untyped, so PostgreSQL casts them). */
+/**
+ * Maps a list of strings to a jsonb array. Written as text (the data source sends strings untyped, so PostgreSQL
+ * casts them); read as whatever object the driver returns for jsonb, whose text form is the JSON.
+ */
 @Converter
-public class JsonStringListConverter implements AttributeConverter<List<String>, String> {
+public class JsonStringListConverter implements AttributeConverter<List<String>, Object> {
     @Override
-    public String convertToDatabaseColumn(List<String> values) {
+    public Object convertToDatabaseColumn(List<String> values) {
         if (values == null) {
             return null;
         }
@@ -25,11 +28,11 @@ public class JsonStringListConverter implements AttributeConverter<List<String>,
     }
 
     @Override
-    public List<String> convertToEntityAttribute(String json) {
-        if (json == null) {
+    public List<String> convertToEntityAttribute(Object column) {
+        if (column == null) {
             return null;
         }
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = Json.createReader(new StringReader(column.toString()))) {
             JsonArray array = reader.readArray();
             return array.stream().map(v -> v.getValueType() == JsonValue.ValueType.STRING
                     ? ((JsonString) v).getString() : v.toString()).toList();

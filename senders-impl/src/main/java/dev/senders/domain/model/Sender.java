@@ -71,6 +71,15 @@ public class Sender {
     @Column(name = "configuration_set_name")
     private String configurationSetName;
 
+    @Column(name = "ownership_token")
+    private String ownershipToken;
+
+    @Column(name = "ownership_required", nullable = false)
+    private boolean ownershipRequired;
+
+    @Column(name = "ownership_verified_at")
+    private OffsetDateTime ownershipVerifiedAt;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     private OffsetDateTime createdAt;
 
@@ -124,6 +133,12 @@ public class Sender {
     public void setVerificationError(String error) { this.verificationError = error; }
     public String getConfigurationSetName() { return configurationSetName; }
     public void setConfigurationSetName(String name) { this.configurationSetName = name; }
+    public String getOwnershipToken() { return ownershipToken; }
+    public void setOwnershipToken(String token) { this.ownershipToken = token; }
+    public boolean isOwnershipRequired() { return ownershipRequired; }
+    public void setOwnershipRequired(boolean required) { this.ownershipRequired = required; }
+    public OffsetDateTime getOwnershipVerifiedAt() { return ownershipVerifiedAt; }
+    public void setOwnershipVerifiedAt(OffsetDateTime at) { this.ownershipVerifiedAt = at; }
     public OffsetDateTime getCreatedAt() { return createdAt; }
     public OffsetDateTime getUpdatedAt() { return updatedAt; }
 }

@@ -37,6 +37,71 @@ public class SenderRepository {
                 .findFirst();
     }
 
+    public Optional<Sender> findByEmail(String organizationId, String emailAddress) {
+        return em.createQuery("select s from Sender s where s.organizationId = :org and s.emailAddress = :email",
+                        Sender.class)
+                .setParameter("org", organizationId)
+                .setParameter("email", emailAddress)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** The organization's senders on exactly this domain, oldest first. */
+    public List<Sender> findByDomain(String organizationId, String domain) {
+        return em.createQuery("select s from Sender s where s.organizationId = :org and s.domain = :domain"
+                        + " order by s.createdAt, s.id", Sender.class)
+                .setParameter("org", organizationId)
+                .setParameter("domain", domain)
+                .getResultList();
+    }
+
+    /** Senders still waiting for verification (pending or verifying). */
+    public long countPending(String organizationId) {
+        return em.createQuery("select count(s) from Sender s where s.organizationId = :org"
+                        + " and s.verificationStatus in :statuses", Long.class)
+                .setParameter("org", organizationId)
+                .setParameter("statuses", List.of(VerificationStatus.PENDING, VerificationStatus.VERIFYING))
+                .getSingleResult();
+    }
+
+    /** Whether another organization holds this domain, a parent of it or a subdomain of it. */
+    public boolean heldByAnotherOrganization(String organizationId, String domain) {
+        Number n = (Number) em.createNativeQuery("select count(*) from senders where organization_id <> ?1 and ("
+                        + " domain = ?2"
+                        + " or right(?2, length(domain) + 1) = '.' || domain"
+                        + " or right(domain, length(?2) + 1) = '.' || ?2)")
+                .setParameter(1, organizationId)
+                .setParameter(2, domain)
+                .getSingleResult();
+        return n.longValue() > 0;
+    }
+
+    /** Senders of any organization on exactly this domain. */
+    public long countOnDomain(String domain) {
+        return em.createQuery("select count(s) from Sender s where s.domain = :domain", Long.class)
+                .setParameter("domain", domain)
+                .getSingleResult();
+    }
+
+    /**
+     * Serializes changes within one organization (adds, removals, defaults) until the transaction ends, so that
+     * limits such as "at most N pending" hold under parallel requests and across instances.
+     */
+    public void lockOrganization(String organizationId) {
+        advisoryLock("senders:org:" + organizationId);
+    }
+
+    /** Serializes the creation and deletion of one domain's SES identity across organizations and instances. */
+    public void lockDomain(String domain) {
+        advisoryLock("senders:domain:" + domain);
+    }
+
+    private void advisoryLock(String key) {
+        em.createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtextextended(?1, 0))) as locked")
+                .setParameter(1, key)
+                .getSingleResult();
+    }
+
     public Sender add(Sender sender) {
         em.persist(sender);
         em.flush();

@@ -1,20 +1,24 @@
 package dev.senders.interfaces.rest;
 
 import dev.senders.domain.model.Sender;
+import jakarta.json.bind.annotation.JsonbNillable;
 
 import java.net.IDN;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /** A sender as the API shows it. The domain is in A-labels; {@code domainUnicode} is its readable form. */
+@JsonbNillable
 public record SenderView(long id, String emailAddress, String domain, String domainUnicode,
                          String verificationStatus, String dkimStatus, boolean isDefault, boolean isFullyVerified,
+                         boolean ownershipRequired,
                          OffsetDateTime lastVerifiedAt, String verificationError, String configurationSetName,
                          OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public static SenderView of(Sender s) {
         return new SenderView(s.getId(), s.getEmailAddress(), s.getDomain(), IDN.toUnicode(s.getDomain()),
                 s.getVerificationStatus().wire(), s.getDkimStatus().wire(), s.isDefaultSender(), s.isFullyVerified(),
+                s.isOwnershipRequired(),
                 s.getLastVerifiedAt(), s.getVerificationError(), s.getConfigurationSetName(),
                 s.getCreatedAt(), s.getUpdatedAt());
     }

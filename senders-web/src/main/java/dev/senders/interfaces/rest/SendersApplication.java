@@ -17,6 +17,7 @@ public class SendersApplication extends Application {
         return Set.of(
                 SenderResource.class,
                 AccountResource.class,
+                BodySizeLimit.class,
                 ProblemMappers.SendersProblemMapper.class,
                 ProblemMappers.WebApplicationExceptionMapper.class,
                 ProblemMappers.JsonInputMapper.class,

@@ -19,7 +19,9 @@ import java.util.Base64;
 /** A plain HTTP client of the deployed application, signed in as one user (or nobody). */
 public final class Api {
 
+    /** HTTP/1.1, as browsers speak to an http:// origin (no cleartext HTTP/2 upgrade). */
     private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

@@ -1,5 +1,8 @@
 package dev.senders.host.it;
 
+import dev.senders.sandbox.ResendStub;
+import dev.senders.sandbox.SesStub;
+import dev.senders.sandbox.VerificationPolicy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
@@ -24,7 +27,11 @@ import java.util.List;
  */
 public class TestEnvironment implements LauncherSessionListener {
 
+    public static final String RESEND_API_KEY = "re_test_key_for_the_stub";
+
     private static EmbeddedPostgres embedded;
+    private static SesStub ses;
+    private static ResendStub resend;
     private static PGSimpleDataSource dataSource;
     private static String jdbcUrl;
     private static String user;
@@ -38,6 +45,9 @@ public class TestEnvironment implements LauncherSessionListener {
         try {
             startDatabase();
             resetSchema();
+            ses = SesStub.start(0, VerificationPolicy.manual());
+            resend = ResendStub.start();
+            resend.expectApiKey(RESEND_API_KEY);
             System.setProperty("senders.test.cmdOptions", String.join(" ", payaraJvmOptions()));
             System.setProperty("senders.test.microOptions", String.join(" ", payaraMicroOptions()));
         } catch (IOException e) {
@@ -49,6 +59,12 @@ public class TestEnvironment implements LauncherSessionListener {
 
     @Override
     public void launcherSessionClosed(LauncherSession session) {
+        if (ses != null) {
+            ses.close();
+        }
+        if (resend != null) {
+            resend.close();
+        }
         if (embedded != null) {
             try {
                 embedded.close();
@@ -95,7 +111,13 @@ public class TestEnvironment implements LauncherSessionListener {
                 "-Daws.disableEc2Metadata=true",
                 "-Dsenders.db.url=" + jdbcUrl,
                 "-Dsenders.db.user=" + user,
-                "-Dsenders.db.password=" + password);
+                "-Dsenders.db.password=" + password,
+                "-Dsenders.ses.endpoint=" + ses.endpoint(),
+                "-Dsenders.ses.region=ap-southeast-1",
+                "-Dsenders.ses.access-key-id=AKIATESTSTUBKEY00001",
+                "-Dsenders.ses.secret-access-key=test-secret-for-the-stub",
+                "-Dsenders.resend.base-url=" + resend.endpoint(),
+                "-Dsenders.resend.api-key=" + RESEND_API_KEY);
     }
 
     static List<String> payaraMicroOptions() throws IOException {
@@ -111,6 +133,16 @@ public class TestEnvironment implements LauncherSessionListener {
                 // one instance: no data grid, so nothing listens beyond loopback (the cluster tests turn it on)
                 + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
         return file;
+    }
+
+    /** The stub SES endpoint the deployed module talks to. */
+    public static SesStub ses() {
+        return ses;
+    }
+
+    /** The stub Resend endpoint the deployed module talks to. */
+    public static ResendStub resend() {
+        return resend;
     }
 
     public static DataSource db() {

@@ -1,0 +1,401 @@
+package dev.senders.host.it;
+
+import dev.senders.sandbox.SesStub;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Story 1 through the REST API of the deployed module, against the stub SES endpoint (real AWS SDK, real wire format)
+ * and the real PostgreSQL. The page parts of V1.x run in headless Chromium (ui.SendersPageIT).
+ */
+@ExtendWith(ArquillianExtension.class)
+class SendersApiIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HostDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private TestUsers.User user;
+    private Api api;
+
+    @BeforeEach
+    void freshOrganization() {
+        user = TestUsers.inNewOrganization();
+        api = Api.as(base, user);
+    }
+
+    static String newDomain() {
+        return "shop-" + UUID.randomUUID().toString().substring(0, 8) + ".com";
+    }
+
+    private JsonObject add(String email) {
+        Api.Reply reply = api.post("api/senders", "{\"emailAddress\":\"" + email + "\"}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        return reply.json();
+    }
+
+    @Test
+    void v1_1_migrationCreatedTheSendersTable() throws SQLException {
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("select count(*) from information_schema.tables where table_name = 'senders'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void v1_6_addingASenderCreatesTheSesDomainIdentityAndDkimTokens() {
+        String domain = newDomain();
+        JsonObject created = add("news@" + domain);
+        assertThat(TestEnvironment.ses().identity(domain)).isPresent();
+        assertThat(TestEnvironment.ses().calls("VerifyDomainIdentity").stream()
+                .filter(c -> domain.equals(c.params().get("Domain")))).hasSize(1);
+        assertThat(TestEnvironment.ses().calls("VerifyDomainDkim").stream()
+                .filter(c -> domain.equals(c.params().get("Domain")))).hasSize(1);
+        assertThat(created.getJsonObject("sender").getString("verificationStatus")).isEqualTo("pending");
+    }
+
+    @Test
+    void v1_7_theAnswerCarriesTheTxtRecordThreeDkimCnamesAndSpf() {
+        String domain = newDomain();
+        JsonArray records = add("news@" + domain).getJsonArray("dnsRecords");
+        JsonObject txt = records.getJsonObject(0);
+        assertThat(txt.getString("type")).isEqualTo("TXT");
+        assertThat(txt.getString("name")).isEqualTo("_amazonses." + domain);
+        assertThat(txt.getString("relativeName")).isEqualTo("_amazonses");
+        assertThat(txt.getString("value")).isEqualTo(SesStub.verificationTokenFor(domain));
+        assertThat(txt.getBoolean("required")).isTrue();
+
+        List<String> tokens = SesStub.dkimTokensFor(domain);
+        for (int i = 0; i < 3; i++) {
+            JsonObject cname = records.getJsonObject(1 + i);
+            assertThat(cname.getString("type")).isEqualTo("CNAME");
+            assertThat(cname.getString("name")).isEqualTo(tokens.get(i) + "._domainkey." + domain);
+            assertThat(cname.getString("relativeName")).isEqualTo(tokens.get(i) + "._domainkey");
+            // ap-southeast-1 publishes DKIM keys under the global DKIM domain
+            assertThat(cname.getString("value")).isEqualTo(tokens.get(i) + ".dkim.amazonses.com");
+        }
+        JsonObject spf = records.getJsonObject(4);
+        assertThat(spf.getString("type")).isEqualTo("TXT");
+        assertThat(spf.getString("name")).isEqualTo(domain);
+        assertThat(spf.getString("relativeName")).isEqualTo("@");
+        assertThat(spf.getString("value")).isEqualTo("v=spf1 include:amazonses.com ~all");
+        assertThat(spf.getBoolean("required")).isFalse();
+        assertThat(records).hasSize(5);
+    }
+
+    @Test
+    void subdomainRecordsAreShownRelativeToTheZone() {
+        String domain = newDomain();
+        JsonArray records = add("news@mail." + domain).getJsonArray("dnsRecords");
+        assertThat(records.getJsonObject(0).getString("name")).isEqualTo("_amazonses.mail." + domain);
+        assertThat(records.getJsonObject(0).getString("relativeName")).isEqualTo("_amazonses.mail");
+        assertThat(records.getJsonObject(0).getString("zone")).isEqualTo(domain);
+    }
+
+    @Test
+    void v1_10_theListReturnsTheSenderWithAllFieldsNewestFirst() {
+        String domain = newDomain();
+        add("first@" + domain);
+        JsonObject second = add("second@" + domain).getJsonObject("sender");
+
+        JsonObject page = api.get("api/senders?page=1&size=20").json();
+        assertThat(page.getJsonNumber("total").longValue()).isEqualTo(2);
+        JsonObject newest = page.getJsonArray("items").getJsonObject(0);
+        assertThat(newest.getString("emailAddress")).isEqualTo("second@" + domain);
+        assertThat(newest.getJsonNumber("id").longValue()).isEqualTo(second.getJsonNumber("id").longValue());
+        assertThat(newest.keySet()).contains("id", "emailAddress", "domain", "domainUnicode", "verificationStatus",
+                "dkimStatus", "isDefault", "isFullyVerified", "lastVerifiedAt", "verificationError",
+                "configurationSetName", "createdAt", "updatedAt");
+        assertThat(newest.getString("domain")).isEqualTo(domain);
+        assertThat(newest.getBoolean("isDefault")).isFalse();
+
+        JsonObject onePerPage = api.get("api/senders?page=2&size=1").json();
+        assertThat(onePerPage.getJsonArray("items").getJsonObject(0).getString("emailAddress"))
+                .isEqualTo("first@" + domain);
+        assertThat(onePerPage.getJsonNumber("total").longValue()).isEqualTo(2);
+    }
+
+    @Test
+    void createdAnswersWithLocationAndTheDetailIncludesRecords() {
+        Api.Reply reply = api.post("api/senders", "{\"emailAddress\":\"hello@" + newDomain() + "\"}");
+        assertThat(reply.status()).isEqualTo(201);
+        String location = reply.header("Location");
+        long id = reply.json().getJsonObject("sender").getJsonNumber("id").longValue();
+        assertThat(location).endsWith("/api/senders/" + id);
+        JsonObject detail = api.get("api/senders/" + id).json();
+        assertThat(detail.getJsonObject("sender").getJsonNumber("id").longValue()).isEqualTo(id);
+        assertThat(detail.getJsonArray("dnsRecords")).hasSize(5);
+    }
+
+    @Test
+    void v1_11_addingTheSameAddressAgainAnswers409SenderAlreadyExists() {
+        String email = "dup@" + newDomain();
+        add(email);
+        Api.Reply again = api.post("api/senders", "{\"emailAddress\":\"" + email.toUpperCase().replace("DUP@", "dup@")
+                + "\"}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.contentType()).startsWith("application/problem+json");
+        assertThat(again.json().getString("detail")).isEqualTo("Sender already exists");
+        assertThat(api.get("api/senders").json().getJsonNumber("total").longValue()).isEqualTo(1);
+    }
+
+    @Test
+    void v1_12_deletingASenderRemovesItFromTheTableAndFromSes() {
+        String domain = newDomain();
+        long id = add("bye@" + domain).getJsonObject("sender").getJsonNumber("id").longValue();
+        assertThat(api.delete("api/senders/" + id).status()).isEqualTo(204);
+        assertThat(api.get("api/senders/" + id).status()).isEqualTo(404);
+        assertThat(api.get("api/senders").json().getJsonNumber("total").longValue()).isZero();
+        assertThat(TestEnvironment.ses().identity(domain)).isEmpty();
+        assertThat(api.delete("api/senders/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSecondSenderOnTheSameDomainReusesTokensAndStatus() {
+        String domain = newDomain();
+        JsonObject first = add("a@" + domain);
+        TestEnvironment.ses().setVerificationStatus(domain, "Success");
+        markVerified(first.getJsonObject("sender").getJsonNumber("id").longValue());
+
+        JsonObject second = add("b@" + domain);
+        assertThat(second.getJsonObject("sender").getString("verificationStatus")).isEqualTo("verified");
+        assertThat(second.getJsonArray("dnsRecords").getJsonObject(0).getString("value"))
+                .isEqualTo(first.getJsonArray("dnsRecords").getJsonObject(0).getString("value"));
+        assertThat(TestEnvironment.ses().calls("VerifyDomainIdentity").stream()
+                .filter(c -> domain.equals(c.params().get("Domain")))).hasSize(1);
+    }
+
+    @Test
+    void theSesIdentityStaysWhileAnotherOrganizationStillUsesTheDomain() {
+        String domain = newDomain();
+        long mine = add("news@" + domain).getJsonObject("sender").getJsonNumber("id").longValue();
+        Api other = Api.as(base, TestUsers.inNewOrganization());
+        assertThat(other.post("api/senders", "{\"emailAddress\":\"news@" + domain + "\"}").status()).isEqualTo(201);
+
+        assertThat(api.delete("api/senders/" + mine).status()).isEqualTo(204);
+        assertThat(TestEnvironment.ses().identity(domain)).isPresent();
+    }
+
+    @Test
+    void aSenderUsedByASendingCampaignCannotBeRemoved() throws SQLException {
+        String email = "campaign@" + newDomain();
+        long id = add(email).getJsonObject("sender").getJsonNumber("id").longValue();
+        try (var c = TestEnvironment.db().getConnection(); var insert = c.prepareStatement(
+                "insert into campaigns (organization_id, name, sender_email, subject, status)"
+                        + " values (?, 'Winter sale', ?, 'Hi', 'sending')")) {
+            insert.setString(1, user.organizationId());
+            insert.setString(2, email);
+            insert.executeUpdate();
+        }
+        Api.Reply refused = api.delete("api/senders/" + id);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().getString("detail")).contains("Winter sale");
+        assertThat(api.get("api/senders/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherOrganizationClaimingTheDomainMustProveOwnershipAndDoesNotInheritTheStatus() {
+        String domain = newDomain();
+        JsonObject first = add("news@" + domain);
+        // The first organization alone on the domain: no extra record.
+        assertThat(purposes(first.getJsonArray("dnsRecords"))).doesNotContain("Ownership");
+        TestEnvironment.ses().setVerificationStatus(domain, "Success");
+        markVerified(first.getJsonObject("sender").getJsonNumber("id").longValue());
+
+        for (String claim : List.of("news@" + domain, "x@mail." + domain)) {
+            Api intruder = Api.as(base, TestUsers.inNewOrganization());
+            JsonObject theirs = intruder.post("api/senders", "{\"emailAddress\":\"" + claim + "\"}").json();
+            assertThat(theirs.getJsonObject("sender").getString("verificationStatus")).isEqualTo("pending");
+            assertThat(theirs.getJsonObject("sender").getBoolean("ownershipRequired")).isTrue();
+            JsonObject ownership = theirs.getJsonArray("dnsRecords").stream().map(JsonObject.class::cast)
+                    .filter(r -> r.getString("purpose").equals("Ownership")).findFirst().orElseThrow();
+            assertThat(ownership.getString("type")).isEqualTo("TXT");
+            assertThat(ownership.getString("name")).startsWith("_senders-verification.");
+            assertThat(ownership.getString("value")).startsWith("senders-verification=");
+            assertThat(ownership.getBoolean("required")).isTrue();
+        }
+    }
+
+    @Test
+    void aParentDomainOfAnotherOrganizationsDomainAlsoNeedsOwnership() {
+        String domain = newDomain();
+        add("news@mail." + domain);
+        Api intruder = Api.as(base, TestUsers.inNewOrganization());
+        JsonObject theirs = intruder.post("api/senders", "{\"emailAddress\":\"boss@" + domain + "\"}").json();
+        assertThat(theirs.getJsonObject("sender").getBoolean("ownershipRequired")).isTrue();
+    }
+
+    @Test
+    void idnAddressesAreStoredAsALabelsAndShownInBothForms() {
+        String label = "bücher-" + UUID.randomUUID().toString().substring(0, 6);
+        JsonObject sender = add("info@" + label + ".de").getJsonObject("sender");
+        assertThat(sender.getString("domain")).startsWith("xn--").endsWith(".de");
+        assertThat(sender.getString("domainUnicode")).isEqualTo(label + ".de");
+    }
+
+    @Test
+    void atMostFivePendingSendersEvenUnderParallelRequests() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Callable<Integer>> adds = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String email = "p" + i + "@" + newDomain();
+                adds.add(() -> api.post("api/senders", "{\"emailAddress\":\"" + email + "\"}").status());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : pool.invokeAll(adds)) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+            assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(api.get("api/senders").json().getJsonNumber("total").longValue()).isEqualTo(5);
+        Api.Reply sixth = api.post("api/senders", "{\"emailAddress\":\"six@" + newDomain() + "\"}");
+        assertThat(sixth.status()).isEqualTo(409);
+        assertThat(sixth.json().getString("detail")).contains("5");
+    }
+
+    @Test
+    void anSesErrorIsAClearProblemAndChangesNothing() {
+        TestEnvironment.ses().failNext("VerifyDomainIdentity", 1, 400, "InvalidParameterValue",
+                "Invalid domain name");
+        String domain = newDomain();
+        Api.Reply reply = api.post("api/senders", "{\"emailAddress\":\"x@" + domain + "\"}");
+        assertThat(reply.status()).isEqualTo(502);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().getString("detail")).contains("Amazon SES").contains("InvalidParameterValue");
+        assertThat(reply.body()).doesNotContain("at software.amazon");
+        assertThat(api.get("api/senders").json().getJsonNumber("total").longValue()).isZero();
+    }
+
+    @Test
+    void sesThrottlingIsRetriedWithBackoff() {
+        TestEnvironment.ses().failNext("VerifyDomainDkim", 2, 400, "Throttling", "Rate exceeded");
+        String domain = newDomain();
+        add("retry@" + domain);
+        assertThat(TestEnvironment.ses().calls("VerifyDomainDkim").stream()
+                .filter(c -> domain.equals(c.params().get("Domain")))).hasSize(3);
+    }
+
+    /** Hostile or invalid addresses and bodies: each a 4xx problem+json naming the field, and nothing changes. */
+    @Test
+    void hostileInputIsRefusedWithAProblemAndChangesNothing() throws SQLException {
+        String[][] cases = {
+                // {JSON body, expected field}
+                {"{\"emailAddress\":\"not-an-email\"}", "emailAddress"},
+                {"{\"emailAddress\":\"\"}", "emailAddress"},
+                {"{\"emailAddress\":\"   \"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@[192.168.1.1]\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@[IPv6:::1]\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@10.0.0.1\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@localhost\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@app.localhost\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@intranet\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@example.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@mail.example.org\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@test.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@shop.test\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@shop.invalid\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@shop.example\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@co.uk\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@shop.notarealtld\"}", "emailAddress"},
+                {"{\"emailAddress\":\"" + "a".repeat(65) + "@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@" + "a".repeat(64) + ".com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@" + ("abcdefghij".repeat(6) + ".").repeat(5) + "com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@shop.com\\r\\nBcc: victim@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user\\n@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@shop.com\\u0000\"}", "emailAddress"},
+                {"{\"emailAddress\":\"Boss <boss@shop.com>\"}", "emailAddress"},
+                {"{\"emailAddress\":\"a@shop.com, b@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"\\\"quoted local\\\"@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user..name@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@-shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@sh_op.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@p\u0430ypal.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"us\u00e9r@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":\"user@@shop.com\"}", "emailAddress"},
+                {"{\"emailAddress\":42}", "emailAddress"},
+                {"{\"emailAddress\":[\"a@shop.com\"]}", "emailAddress"},
+                {"{\"emailAddress\":{\"value\":\"a@shop.com\"}}", "emailAddress"},
+                {"{\"emailAddress\":null}", "emailAddress"},
+                {"{}", "emailAddress"},
+                {"[\"a@shop.com\"]", "body"},
+                {"\"a@shop.com\"", "body"},
+                {"{\"emailAddress\":\"a@shop.com\"", "body"},
+                {"", "body"},
+                {"{\"emailAddress\":\"a@shop.com\",\"organizationId\":\"acme\"}", "organizationId"},
+                {"{\"emailAddress\":\"a@shop.com\",\"emailAddress\":\"b@shop.com\"}", "body"},
+        };
+        long before = countSenders();
+        List<String> failures = new ArrayList<>();
+        for (String[] c : cases) {
+            Api.Reply reply = api.post("api/senders", c[0]);
+            boolean ok = reply.status() >= 400 && reply.status() < 500
+                    && reply.contentType().startsWith("application/problem+json")
+                    && c[1].equals(reply.json().getString("field", null))
+                    && !reply.json().getString("reason", "").isBlank();
+            if (!ok) {
+                failures.add(c[0] + " -> " + reply);
+            }
+        }
+        assertThat(failures).as("cases that were not refused as expected").isEmpty();
+        assertThat(countSenders()).isEqualTo(before);
+
+        // a wrong content type and an oversized body are refused before parsing
+        assertThat(api.post("api/senders", "text/plain", "{\"emailAddress\":\"a@shop.com\"}").status())
+                .isEqualTo(415);
+        Api.Reply huge = api.post("api/senders", "{\"emailAddress\":\"" + "a".repeat(200_000) + "@shop.com\"}");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.contentType()).startsWith("application/problem+json");
+        assertThat(countSenders()).isEqualTo(before);
+    }
+
+    private static long countSenders() throws SQLException {
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("select count(*) from senders")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> purposes(JsonArray records) {
+        return records.stream().map(r -> ((JsonObject) r).getString("purpose")).toList();
+    }
+
+    /** Until Story 2's verification lands in a test, mark verified as the verifier would. */
+    static void markVerified(long id) {
+        try (var c = TestEnvironment.db().getConnection(); var u = c.prepareStatement(
+                "update senders set verification_status = 'verified', dkim_status = 'success' where id = ?")) {
+            u.setLong(1, id);
+            u.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.senders.infrastructure.ses;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.SesClientBuilder;
+
+import java.util.logging.Logger;
+
+/**
+ * The one SES client of the application (thread-safe). Throttling and 5xx answers are retried by the SDK's standard
+ * retry policy, with backoff, up to {@code senders.ses.max-attempts}; each call is bounded by the configured timeouts.
+ */
+@ApplicationScoped
+public class SesClientProducer {
+
+    private static final Logger LOG = Logger.getLogger(SesClientProducer.class.getName());
+
+    @Inject
+    SesSettings settings;
+
+    @Produces
+    @ApplicationScoped
+    SesClient sesClient() {
+        AwsCredentialsProvider credentials = settings.accessKeyId().isPresent() && settings.secretAccessKey().isPresent()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().get(),
+                settings.secretAccessKey().get()))
+                : DefaultCredentialsProvider.builder().build();
+        SesClientBuilder builder = SesClient.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(settings.connectTimeout())
+                        .socketTimeout(settings.apiCallAttemptTimeout())
+                        .build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(settings.apiCallTimeout())
+                        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+                        .retryStrategy(RetryMode.STANDARD)
+                        .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()))
+                        .build());
+        settings.endpointOverride().ifPresent(builder::endpointOverride);
+        LOG.info(() -> "Senders SES client: " + settings);
+        return builder.build();
+    }
+
+    void close(@Disposes SesClient client) {
+        client.close();
+    }
+}
