@@ -1,0 +1,70 @@
+package dev.senders.demo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's run command: the launcher boots Payara Micro with the embedded PostgreSQL and the sandbox, serves the
+ * page to a demo user, and keeps its data across a restart.
+ */
+class DemoLauncherTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String ALICE = "Basic " + Base64.getEncoder()
+            .encodeToString("alice:senders-demo".getBytes(StandardCharsets.UTF_8));
+
+    @TempDir
+    Path data;
+
+    @Test
+    void theLauncherServesThePageInTheSandboxAndKeepsDataAcrossARestart() throws Exception {
+        Path runtime = Path.of(System.getProperty("senders.demo.runtime"));
+        int port = DemoLauncher.freePort();
+        DemoLauncher.Options options = new DemoLauncher.Options(data, port, runtime, false);
+
+        try (DemoLauncher demo = DemoLauncher.start(options)) {
+            URI base = demo.baseUri();
+            HttpResponse<String> login = get(base.resolve("login.html"), null);
+            assertThat(login.statusCode()).isEqualTo(200);
+            assertThat(login.body()).contains("alice").contains("senders-demo");
+
+            HttpResponse<String> page = get(base.resolve("senders/"), ALICE);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Senders").contains("Sandbox: no email leaves this machine");
+
+            assertThat(get(base.resolve("api/senders/account"), ALICE).body()).contains("\"localSandbox\":true");
+            HttpResponse<String> added = HTTP.send(HttpRequest.newBuilder(base.resolve("api/senders"))
+                    .header("Authorization", ALICE).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"emailAddress\":\"news@demo-shop.com\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+            assertThat(added.body()).contains("_amazonses.demo-shop.com");
+        }
+
+        try (DemoLauncher again = DemoLauncher.start(options)) {
+            HttpResponse<String> list = get(again.baseUri().resolve("api/senders"), ALICE);
+            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.body()).contains("news@demo-shop.com");
+        }
+    }
+
+    private static HttpResponse<String> get(URI uri, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
