@@ -41,23 +41,25 @@ public class HostAuthenticationMechanism implements HttpAuthenticationMechanism 
             AuthenticationStatus status = login(context, request.getParameter("username"),
                     request.getParameter("password"), false);
             String next = safeNext(request.getParameter("next"));
+            if (status == AuthenticationStatus.SUCCESS) {
+                return status; // LoginServlet sends the browser on
+            }
             try {
-                if (status == AuthenticationStatus.SUCCESS) {
-                    response.sendRedirect(request.getContextPath() + next);
-                } else {
-                    response.sendRedirect(request.getContextPath() + "/login.html?error=1&next="
-                            + URLEncoder.encode(next, StandardCharsets.UTF_8));
-                }
+                response.sendRedirect(request.getContextPath() + "/login.html?error=1&next="
+                        + URLEncoder.encode(next, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            return status == AuthenticationStatus.SUCCESS ? status : AuthenticationStatus.SEND_CONTINUE;
+            return AuthenticationStatus.SEND_CONTINUE;
         }
         if (!context.isProtected()) {
             return context.doNothing();
         }
         if (path.startsWith("/api/") || path.startsWith("/host-api/")) {
-            response.setHeader("WWW-Authenticate", "Basic realm=\"senders\"");
+            if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+                // a Basic challenge would make the browser show its own sign-in prompt over the page
+                response.setHeader("WWW-Authenticate", "Basic realm=\"senders\"");
+            }
             return context.responseUnauthorized();
         }
         String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
@@ -93,7 +95,7 @@ public class HostAuthenticationMechanism implements HttpAuthenticationMechanism 
     }
 
     /** Only local paths: never an open redirect. */
-    private static String safeNext(String next) {
+    static String safeNext(String next) {
         if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
             return "/analytics.html";
         }
