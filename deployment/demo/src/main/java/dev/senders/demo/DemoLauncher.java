@@ -110,6 +110,8 @@ public final class DemoLauncher implements AutoCloseable {
         Sandbox stubs = Sandbox.start(0, 0, VerificationPolicy.afterDelay(verifyAfter));
         sandbox.add(stubs);
         environment.put("SENDERS_SANDBOX_ENABLED", "true");
+        // offline: no resolver may be asked, so the records show "could not check" rather than a guess
+        environment.put("SENDERS_DNS_ENABLED", "false");
         if (!realSes) {
             environment.put("SENDERS_SES_ENDPOINT", stubs.ses().endpoint().toString());
             environment.put("SENDERS_SES_ACCESS_KEY_ID", "AKIASANDBOXLOCAL0001");
@@ -138,11 +140,11 @@ public final class DemoLauncher implements AutoCloseable {
         Path preboot = options.dataDirectory().resolve("payara-preboot.asadmin");
         Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=127.0.0.1\n"
-                // one instance: no data grid, so nothing listens beyond loopback (the cluster tests turn it on)
-                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
+                // the data grid (the EJB timer service needs it) on loopback only
+                + "set hazelcast-runtime-configuration.interface=127.0.0.1\n");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-Xmx512m",
-                "-Dhazelcast.phone.home.enabled=false", 
+                "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.socket.bind.any=false", 
                 "-Daws.disableEc2Metadata=true",
                 "-jar", micro.toString(),
                 "--nocluster", "--disablephonehome",

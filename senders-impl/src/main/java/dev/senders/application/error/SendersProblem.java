@@ -11,6 +11,7 @@ public class SendersProblem extends RuntimeException {
     private final String title;
     private final String field;
     private final String reason;
+    private Long retryAfterSeconds;
 
     public SendersProblem(int status, String type, String title, String detail) {
         this(status, type, title, detail, null, null);
@@ -52,6 +53,17 @@ public class SendersProblem extends RuntimeException {
     public static SendersProblem noOrganization() {
         return new SendersProblem(403, "no-organization", "No organization",
                 "The signed-in caller belongs to no organization");
+    }
+
+    /** 429 with the seconds to wait (the API adds Retry-After). */
+    public static SendersProblem cooldown(long retryAfterSeconds, String detail) {
+        SendersProblem problem = new SendersProblem(429, "cooldown", "Too Many Requests", detail);
+        problem.retryAfterSeconds = retryAfterSeconds;
+        return problem;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static SendersProblem forbidden(String detail) {

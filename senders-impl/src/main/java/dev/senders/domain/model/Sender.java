@@ -80,6 +80,12 @@ public class Sender {
     @Column(name = "ownership_verified_at")
     private OffsetDateTime ownershipVerifiedAt;
 
+    @Column(name = "ses_domain_status")
+    private String sesDomainStatus;
+
+    @Column(name = "verify_requested_at")
+    private OffsetDateTime verifyRequestedAt;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     private OffsetDateTime createdAt;
 
@@ -108,9 +114,26 @@ public class Sender {
         updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
     }
 
-    /** Fully verified: the domain is verified and DKIM succeeded. Only then may it send through SES. */
+    /**
+     * Fully verified: the domain is verified, DKIM succeeded (and ownership was proven where required; see
+     * {@link VerificationOutcome}). Only then may it send through SES.
+     */
     public boolean isFullyVerified() {
         return verificationStatus == VerificationStatus.VERIFIED && dkimStatus == DkimStatus.SUCCESS;
+    }
+
+    /** Applies a verification outcome checked at {@code at}; true when the status changed. */
+    public boolean apply(VerificationOutcome outcome, OffsetDateTime at) {
+        boolean changed = outcome.status() != verificationStatus || outcome.dkimStatus() != dkimStatus;
+        verificationStatus = outcome.status();
+        dkimStatus = outcome.dkimStatus();
+        verificationError = outcome.reason();
+        sesDomainStatus = outcome.sesDomainStatus();
+        lastVerifiedAt = at;
+        if (verificationStatus != VerificationStatus.VERIFIED) {
+            defaultSender = false;
+        }
+        return changed;
     }
 
     public Long getId() { return id; }
@@ -139,6 +162,9 @@ public class Sender {
     public void setOwnershipRequired(boolean required) { this.ownershipRequired = required; }
     public OffsetDateTime getOwnershipVerifiedAt() { return ownershipVerifiedAt; }
     public void setOwnershipVerifiedAt(OffsetDateTime at) { this.ownershipVerifiedAt = at; }
+    public OffsetDateTime getVerifyRequestedAt() { return verifyRequestedAt; }
+    public String getSesDomainStatus() { return sesDomainStatus; }
+    public void setSesDomainStatus(String status) { this.sesDomainStatus = status; }
     public OffsetDateTime getCreatedAt() { return createdAt; }
     public OffsetDateTime getUpdatedAt() { return updatedAt; }
 }

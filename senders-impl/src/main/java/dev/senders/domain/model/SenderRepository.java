@@ -102,6 +102,55 @@ public class SenderRepository {
                 .getSingleResult();
     }
 
+    /**
+     * Claims the sender's verification cooldown in one atomic statement (so parallel requests on any instance
+     * cannot both pass): true when claimed, false when the sender is missing or still cooling down.
+     */
+    public boolean claimVerification(String organizationId, long id, java.time.Duration cooldown) {
+        int updated = em.createNativeQuery("update senders set verify_requested_at = now()"
+                        + " where id = ?1 and organization_id = ?2 and (verify_requested_at is null"
+                        + " or verify_requested_at <= now() - make_interval(secs => ?3))")
+                .setParameter(1, id)
+                .setParameter(2, organizationId)
+                .setParameter(3, (double) cooldown.toMillis() / 1000.0)
+                .executeUpdate();
+        return updated == 1;
+    }
+
+    /** Seconds until the sender's cooldown ends (at least 1). */
+    public long cooldownRemainingSeconds(String organizationId, long id, java.time.Duration cooldown) {
+        Number remaining = (Number) em.createNativeQuery("select ceil(extract(epoch from (verify_requested_at"
+                        + " + make_interval(secs => ?3) - now()))) from senders where id = ?1 and organization_id = ?2")
+                .setParameter(1, id)
+                .setParameter(2, organizationId)
+                .setParameter(3, (double) cooldown.toMillis() / 1000.0)
+                .getResultStream().findFirst().orElse(null);
+        return remaining == null ? 1 : Math.max(1, remaining.longValue());
+    }
+
+    /** Every sender, in any organization, on exactly this domain. */
+    public List<Sender> findAllOnDomain(String domain) {
+        return em.createQuery("select s from Sender s where s.domain = :domain order by s.id", Sender.class)
+                .setParameter("domain", domain)
+                .getResultList();
+    }
+
+    /** Distinct domains with a sender still waiting for verification. */
+    public List<String> domainsAwaitingVerification() {
+        return em.createQuery("select distinct s.domain from Sender s where s.verificationStatus in :statuses"
+                        + " order by s.domain", String.class)
+                .setParameter("statuses", List.of(VerificationStatus.PENDING, VerificationStatus.VERIFYING))
+                .getResultList();
+    }
+
+    public Optional<Sender> findDefault(String organizationId) {
+        return em.createQuery("select s from Sender s where s.organizationId = :org and s.defaultSender = true",
+                        Sender.class)
+                .setParameter("org", organizationId)
+                .getResultStream()
+                .findFirst();
+    }
+
     public Sender add(Sender sender) {
         em.persist(sender);
         em.flush();

@@ -98,7 +98,8 @@ public class SesGateway {
         return settings.region();
     }
 
-    static List<List<String>> batches(Collection<String> items) {
+    /** Distinct items in lists of at most {@value #MAX_IDENTITIES_PER_CALL}. */
+    public static List<List<String>> batches(Collection<String> items) {
         List<String> all = items.stream().distinct().toList();
         List<List<String>> batches = new ArrayList<>();
         for (int i = 0; i < all.size(); i += MAX_IDENTITIES_PER_CALL) {

@@ -39,6 +39,9 @@ public final class ProblemMappers {
             if (p.status() == 401) {
                 response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"senders\"");
             }
+            if (p.retryAfterSeconds() != null) {
+                response.header(HttpHeaders.RETRY_AFTER, String.valueOf(p.retryAfterSeconds()));
+            }
             if (p.status() == 413) {
                 // the rest of the body is never read: end the connection rather than leave the client waiting
                 response.header("Connection", "close");

@@ -3,6 +3,8 @@ package dev.senders.interfaces.rest;
 import dev.senders.application.PageOf;
 import dev.senders.application.SenderOnboarding;
 import dev.senders.application.SenderQueries;
+import dev.senders.application.SenderVerification;
+import dev.senders.application.VerifyCooldown;
 import dev.senders.domain.model.DnsRecord;
 import dev.senders.domain.model.Sender;
 import jakarta.enterprise.context.RequestScoped;
@@ -16,14 +18,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
 
-/** The caller organization's senders. Another organization's id answers 404. */
+/**
+ * The caller organization's senders: listing, adding, inspecting, removing, verifying, and the default sender.
+ * Another organization's id answers 404.
+ */
 @Path("senders")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,8 +45,18 @@ public class SenderResource {
     @Inject
     SenderOnboarding onboarding;
 
+    @Inject
+    SenderVerification verification;
+
+    @Inject
+    VerifyCooldown cooldown;
+
     /** A sender with the DNS records its domain needs. */
     public record Details(SenderView sender, List<DnsRecord> dnsRecords) {
+    }
+
+    /** A sender with each DNS record's live status, and when "check again" is next allowed. */
+    public record Inspected(SenderView sender, List<RecordView> dnsRecords, long verifyCooldownSeconds) {
     }
 
     @GET
@@ -65,9 +82,16 @@ public class SenderResource {
 
     @GET
     @Path("{id}")
-    public Details get(@PathParam("id") String id) {
-        return details(queries.get(tenant.require(), RequestValues.id(id)));
+    public Inspected get(@PathParam("id") String id) {
+        var caller = tenant.require();
+        Sender sender = queries.get(caller, RequestValues.id(id));
+        String domainStatus = sender.getSesDomainStatus();
+        String dkimStatus = sender.getLastVerifiedAt() == null ? null : SesStatuses.dkim(sender.getDkimStatus());
+        return new Inspected(SenderView.of(sender), verification.liveRecords(sender).stream()
+                .map(c -> RecordView.of(c, domainStatus, dkimStatus)).toList(),
+                cooldown.remainingSeconds(sender));
     }
+
 
     @DELETE
     @Path("{id}")
@@ -78,5 +102,38 @@ public class SenderResource {
 
     private Details details(Sender sender) {
         return new Details(SenderView.of(sender), queries.dnsRecords(sender));
+    }
+
+    @JsonbNillable
+    public record VerificationDetails(String domainStatus, String dkimStatus, OffsetDateTime lastCheckedAt,
+                          boolean isFullyVerified) {
+    }
+
+    public record Verified(SenderView sender, List<RecordView> dnsRecords, VerificationDetails verificationDetails) {
+    }
+
+    @POST
+    @Path("{id}/verify")
+    public Verified verify(@PathParam("id") String id) {
+        SenderVerification.Checked checked = verification.verifyNow(tenant.require(), RequestValues.id(id));
+        Sender s = checked.sender();
+        String domainStatus = checked.ses().domainStatus();
+        String dkimStatus = checked.ses().dkimStatus();
+        return new Verified(SenderView.of(s),
+                checked.records().stream().map(c -> RecordView.of(c, domainStatus, dkimStatus)).toList(),
+                new VerificationDetails(domainStatus == null ? "NotFound" : domainStatus,
+                        dkimStatus == null ? "NotStarted" : dkimStatus, checked.checkedAt(), s.isFullyVerified()));
+    }
+
+    @POST
+    @Path("{id}/set-default")
+    public SenderView setDefault(@PathParam("id") String id) {
+        return SenderView.of(verification.setDefault(tenant.require(), RequestValues.id(id)));
+    }
+
+    @POST
+    @Path("{id}/restart-verification")
+    public SenderView restart(@PathParam("id") String id) {
+        return SenderView.of(verification.restart(tenant.require(), RequestValues.id(id)));
     }
 }

@@ -17,6 +17,7 @@ public class SendersApplication extends Application {
         return Set.of(
                 SenderResource.class,
                 AccountResource.class,
+                AdminResource.class,
                 BodySizeLimit.class,
                 ProblemMappers.SendersProblemMapper.class,
                 ProblemMappers.WebApplicationExceptionMapper.class,

@@ -1,5 +1,6 @@
 package dev.senders.host.it;
 
+import dev.senders.sandbox.LocalDnsServer;
 import dev.senders.sandbox.ResendStub;
 import dev.senders.sandbox.SesStub;
 import dev.senders.sandbox.VerificationPolicy;
@@ -32,6 +33,7 @@ public class TestEnvironment implements LauncherSessionListener {
     private static EmbeddedPostgres embedded;
     private static SesStub ses;
     private static ResendStub resend;
+    private static LocalDnsServer dns;
     private static PGSimpleDataSource dataSource;
     private static String jdbcUrl;
     private static String user;
@@ -48,6 +50,7 @@ public class TestEnvironment implements LauncherSessionListener {
             ses = SesStub.start(0, VerificationPolicy.manual());
             resend = ResendStub.start();
             resend.expectApiKey(RESEND_API_KEY);
+            dns = LocalDnsServer.start(zone());
             System.setProperty("senders.test.cmdOptions", String.join(" ", payaraJvmOptions()));
             System.setProperty("senders.test.microOptions", String.join(" ", payaraMicroOptions()));
         } catch (IOException e) {
@@ -64,6 +67,9 @@ public class TestEnvironment implements LauncherSessionListener {
         }
         if (resend != null) {
             resend.close();
+        }
+        if (dns != null) {
+            dns.close();
         }
         if (embedded != null) {
             try {
@@ -107,7 +113,7 @@ public class TestEnvironment implements LauncherSessionListener {
     /** JVM options of the Payara Micro under test. */
     static List<String> payaraJvmOptions() {
         return List.of("-Xmx512m",
-                "-Dhazelcast.phone.home.enabled=false",
+                "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.socket.bind.any=false",
                 "-Daws.disableEc2Metadata=true",
                 "-Dsenders.db.url=" + jdbcUrl,
                 "-Dsenders.db.user=" + user,
@@ -117,7 +123,9 @@ public class TestEnvironment implements LauncherSessionListener {
                 "-Dsenders.ses.access-key-id=AKIATESTSTUBKEY00001",
                 "-Dsenders.ses.secret-access-key=test-secret-for-the-stub",
                 "-Dsenders.resend.base-url=" + resend.endpoint(),
-                "-Dsenders.resend.api-key=" + RESEND_API_KEY);
+                "-Dsenders.resend.api-key=" + RESEND_API_KEY,
+                "-Dsenders.dns.servers=" + dns.address(),
+                "-Dsenders.dns.timeout=PT1S");
     }
 
     static List<String> payaraMicroOptions() throws IOException {
@@ -130,14 +138,27 @@ public class TestEnvironment implements LauncherSessionListener {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=127.0.0.1\n"
-                // one instance: no data grid, so nothing listens beyond loopback (the cluster tests turn it on)
-                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
+                // the data grid (the EJB timer service needs it) on loopback only
+                + "set hazelcast-runtime-configuration.interface=127.0.0.1\n");
         return file;
     }
 
     /** The stub SES endpoint the deployed module talks to. */
     public static SesStub ses() {
         return ses;
+    }
+
+    /** The DNS server (dnsmasq on 127.0.0.1) the deployed module's record checks ask. */
+    public static LocalDnsServer dns() {
+        return dns;
+    }
+
+    /**
+     * An empty zone in which every name under the test TLDs gets a real NXDOMAIN (not REFUSED); add records to it
+     * and {@code dns().restartWith(zone)}.
+     */
+    public static LocalDnsServer.Zone zone() {
+        return LocalDnsServer.Zone.of("com", "de", "net", "org");
     }
 
     /** The stub Resend endpoint the deployed module talks to. */
