@@ -32,6 +32,9 @@ public class DomainStatusUpdater {
     @Inject
     Event<SenderVerificationFailed> failedEvents;
 
+    @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+
     /** @return the senders updated, and whether any status changed */
     public record Update(List<Sender> senders, boolean changed) {
     }
@@ -59,6 +62,9 @@ public class DomainStatusUpdater {
             }
         }
         senders.entityManager().flush();
+        if (changed) {
+            changes.fire(new dev.senders.application.sending.SendersChanged(organizationId));
+        }
         return new Update(updated, changed);
     }
 }

@@ -44,6 +44,9 @@ public class SenderOnboarding {
     SenderUsageChecks usageChecks;
 
     @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+
+    @Inject
     @ConfigProperty(name = "senders.pending-limit", defaultValue = "5")
     int pendingLimit;
 
@@ -79,6 +82,7 @@ public class SenderOnboarding {
             sender.setOwnershipRequired(senders.heldByAnotherOrganization(org, address.domain()));
         }
         senders.add(sender);
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         LOG.info(() -> "Sender " + sender.getId() + " added for organization " + org + " (domain "
                 + address.domain() + ")");
         return new Added(sender, address);
@@ -110,6 +114,7 @@ public class SenderOnboarding {
         String domain = sender.getDomain();
         senders.lockDomain(domain);
         senders.remove(sender);
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         if (senders.countOnDomain(domain) == 0) {
             // Last user of the identity, in any organization. A failure here rolls the removal back.
             ses.deleteIdentity(domain);

@@ -43,6 +43,9 @@ public class SenderVerification {
     @Inject
     DomainStatusUpdater updater;
 
+    @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+
     /** SES's raw answer for a domain. */
     public record SesAnswer(String domainStatus, String dkimStatus) {
     }
@@ -112,6 +115,7 @@ public class SenderVerification {
             s.setDkimStatus(dev.senders.domain.model.DkimStatus.PENDING);
             s.setVerificationError(null);
         }
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }
 
@@ -130,6 +134,7 @@ public class SenderVerification {
         });
         sender.setDefaultSender(true);
         senders.entityManager().flush();
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }
 

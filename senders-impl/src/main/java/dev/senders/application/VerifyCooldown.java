@@ -36,9 +36,10 @@ public class VerifyCooldown {
         if (sender.getVerifyRequestedAt() == null) {
             return 0;
         }
-        long left = Duration.between(java.time.OffsetDateTime.now(), sender.getVerifyRequestedAt().plus(cooldown))
-                .toSeconds();
-        return Math.max(0, left);
+        // rounded up, as Retry-After is: a button re-enabled at 0 must not meet a 429
+        long millis = Duration.between(java.time.OffsetDateTime.now(), sender.getVerifyRequestedAt().plus(cooldown))
+                .toMillis();
+        return Math.max(0, (millis + 999) / 1000);
     }
 
     public Duration cooldown() {

@@ -1,5 +1,6 @@
 /*
- * The Senders page: list, add (two steps: address, then DNS records), show DNS records, delete.
+ * The Senders page: list, add (two steps: address, then DNS records), show DNS records with their live status,
+ * check verification again, restart a failed verification, set the default sender, delete.
  * Plain DOM, no framework. Server data is untrusted: it only ever reaches the page through textContent and
  * attributes, never through innerHTML.
  */
@@ -13,6 +14,31 @@
     verifying: 'Verifying',
     failed: 'Failed'
   };
+  const STATUS_DESCRIPTION = {
+    verified: 'Verified: the domain and DKIM are verified, so mail can be sent from this address.',
+    pending: 'Pending: waiting for the DNS records.',
+    verifying: 'Verifying: some checks passed, the others are still in progress.',
+    failed: 'Failed: Amazon SES stopped verifying this domain; fix what the error says, then restart verification.'
+  };
+  /** SES statuses, in SES's spelling (TemporaryFailure) or ours (temporary_failure). */
+  const SES_STATUS = {
+    pending: 'Pending',
+    success: 'Success',
+    failed: 'Failed',
+    temporaryfailure: 'Temporary failure',
+    notstarted: 'Not started',
+    notfound: 'Not found'
+  };
+  /** A record's live DNS status: label, icon. "unknown" means DNS could not be asked, not that it is missing. */
+  const RECORD_STATUS = {
+    found: ['Found', '✓'],
+    missing: ['Missing', '○'],
+    mismatch: ['Mismatch', '✕'],
+    warning: ['Warning', '!'],
+    unknown: ['Could not check', '?']
+  };
+  /** Seconds between two checks of one sender when the server does not say (it does on a 429 and on GET). */
+  const DEFAULT_COOLDOWN_SECONDS = 30;
 
   const $ = (id) => document.getElementById(id);
 
@@ -41,11 +67,21 @@
   // ---------------------------------------------------------------------------------------------------- API
 
   class ApiError extends Error {
-    constructor(status, problem) {
+    constructor(status, problem, retryAfter = 0) {
       super(problem.detail || problem.title || ('The request failed (HTTP ' + status + ').'));
       this.status = status;
       this.problem = problem;
+      this.retryAfter = retryAfter;
     }
+  }
+
+  /** Retry-After in seconds: a number of seconds or an HTTP date; 0 when absent or unreadable. */
+  function retryAfterSeconds(header) {
+    if (!header) return 0;
+    const text = header.trim();
+    if (/^\d+$/.test(text)) return Number(text);
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? 0 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
   }
 
   /** The login page wants a path inside the application (it adds the context path itself). */
@@ -82,7 +118,8 @@
       }
     }
     if (!response.ok) {
-      throw new ApiError(response.status, data && typeof data === 'object' ? data : {});
+      throw new ApiError(response.status, data && typeof data === 'object' ? data : {},
+        retryAfterSeconds(response.headers.get('Retry-After')));
     }
     return data;
   }
@@ -119,12 +156,127 @@
     }
   }
 
-  function statusBadge(status, error) {
-    const known = Object.prototype.hasOwnProperty.call(STATUS, status);
-    return el('span', {class: 'badge badge-' + (known ? status : 'unknown'), title: error || null},
+  /** "Last checked" as relative time (kept fresh) and the exact time; "not yet" without one. */
+  function checkedAt(iso) {
+    const date = iso ? new Date(iso) : null;
+    if (!date || Number.isNaN(date.getTime())) return [el('span', {class: 'not-yet', text: 'not yet'})];
+    const exact = exactFormat.format(date);
+    return [el('time', {datetime: date.toISOString(), title: exact, 'data-relative': ''}, relativeTime(date)),
+      el('span', {class: 'exact', text: ' (' + exact + ')'})];
+  }
+
+  const has = (object, key) => Object.prototype.hasOwnProperty.call(object, key);
+
+  function sesLabel(value) {
+    if (value === null || value === undefined || value === '') return 'Unknown';
+    const key = String(value).replace(/[_\s-]/g, '').toLowerCase();
+    return has(SES_STATUS, key) ? SES_STATUS[key] : String(value);
+  }
+
+  function sesTone(value) {
+    const key = String(value || '').replace(/[_\s-]/g, '').toLowerCase();
+    if (key === 'success') return 'ok';
+    if (key === 'failed' || key === 'notfound') return 'bad';
+    return 'wait';
+  }
+
+  function statusBadge(status) {
+    const known = has(STATUS, status);
+    return el('span', {class: 'badge badge-' + (known ? status : 'unknown')},
       el('span', {class: 'badge-dot', 'aria-hidden': 'true'}),
       known ? STATUS[status] : String(status || 'Unknown'));
   }
+
+  // --------------------------------------------------------------------------------------- tooltips
+
+  let tooltipCount = 0;
+  let openTooltip = null; // {tip, hide}
+
+  /**
+   * The status badge with a tooltip of its details (WAI-ARIA tooltip pattern): shown while the pointer is over the
+   * badge or the tooltip, or while the badge has keyboard focus; Escape hides it; the badge names it with
+   * aria-describedby, so screen readers read the details after the status.
+   */
+  function statusWithTooltip(sender) {
+    const id = 'status-tip-' + (++tooltipCount);
+    const badge = statusBadge(sender.verificationStatus);
+    badge.classList.add('has-tooltip');
+    badge.tabIndex = 0;
+    badge.setAttribute('aria-describedby', id);
+    // spaces between the lines, so that the description reads as words, not "foundDKIM"
+    const lines = tooltipContent(sender).flatMap((line, i) => (i === 0 ? [line] : [' ', line]));
+    const tip = el('div', {id, role: 'tooltip', class: 'tooltip', hidden: true}, ...lines);
+    const wrapper = el('span', {class: 'status-tip'}, badge, tip);
+    let timer = null;
+
+    const hide = () => {
+      clearTimeout(timer);
+      tip.hidden = true;
+      if (openTooltip && openTooltip.tip === tip) openTooltip = null;
+    };
+    const show = () => {
+      clearTimeout(timer);
+      if (openTooltip && openTooltip.tip !== tip) openTooltip.hide();
+      tip.hidden = false;
+      openTooltip = {tip, hide};
+      placeTooltip(badge, tip);
+    };
+    const hideSoon = () => {
+      clearTimeout(timer);
+      // a moment to move the pointer from the badge onto the tooltip (and to read it there)
+      timer = setTimeout(() => {
+        if (document.activeElement !== badge && !wrapper.matches(':hover')) hide();
+      }, 150);
+    };
+    wrapper.addEventListener('mouseenter', show);
+    wrapper.addEventListener('mouseleave', hideSoon);
+    badge.addEventListener('focus', show);
+    badge.addEventListener('blur', hideSoon);
+    return wrapper;
+  }
+
+  function tooltipContent(sender) {
+    const status = sender.verificationStatus;
+    const lines = [
+      el('p', {class: 'tip-title', text: has(STATUS_DESCRIPTION, status)
+        ? STATUS_DESCRIPTION[status] : 'Status: ' + String(status || 'unknown')}),
+      el('p', {}, el('span', {class: 'tip-label', text: 'DKIM: '}),
+        sender.lastVerifiedAt ? sesLabel(sender.dkimStatus) : 'not checked yet'),
+      el('p', {}, el('span', {class: 'tip-label', text: 'Last checked: '}), ...checkedAt(sender.lastVerifiedAt))
+    ];
+    if (sender.verificationError) {
+      lines.push(el('p', {class: 'tip-error' + (status === 'failed' ? ' tip-error-failed' : '')},
+        el('span', {class: 'tip-label', text: status === 'failed' ? 'Error: ' : 'Why: '}), sender.verificationError));
+    }
+    return lines;
+  }
+
+  /** Fixed position below the badge (above it when there is no room), so no scrolling container clips it. */
+  function placeTooltip(anchor, tip) {
+    const rect = anchor.getBoundingClientRect();
+    tip.style.left = '0px';
+    tip.style.top = '0px';
+    const width = tip.offsetWidth;
+    const height = tip.offsetHeight;
+    let top = rect.bottom + 6;
+    if (top + height > window.innerHeight - 8 && rect.top - 6 - height >= 8) top = rect.top - 6 - height;
+    const left = Math.min(Math.max(8, rect.left), Math.max(8, window.innerWidth - width - 8));
+    tip.style.left = Math.round(left) + 'px';
+    tip.style.top = Math.round(top) + 'px';
+  }
+
+  // a fixed tooltip would stay behind when the page moves
+  for (const type of ['scroll', 'resize']) {
+    window.addEventListener(type, () => { if (openTooltip) openTooltip.hide(); }, true);
+  }
+
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && openTooltip) {
+      openTooltip.hide();
+      // Escape only hides the tooltip; a dialog is never open together with one
+      if (!document.querySelector('dialog[open]')) event.preventDefault();
+    }
+  });
 
   // ------------------------------------------------------------------------------------------ focus
 
@@ -225,7 +377,7 @@
       type: 'button', class: 'email-link', 'data-focus-key': 'email-' + sender.id,
       'aria-describedby': 'show-records-hint'
     }, sender.emailAddress);
-    email.addEventListener('click', () => showRecords(sender.id, email));
+    email.addEventListener('click', () => showRecords(sender, email));
 
     const actions = el('button', {
       type: 'button', class: 'btn-icon row-actions', 'aria-label': 'Actions for ' + sender.emailAddress,
@@ -236,13 +388,17 @@
 
     const emailCell = el('td', {}, el('div', {class: 'cell-email'},
       globeIcon(), email,
-      sender.isDefault ? el('span', {class: 'pill', text: 'Default'}) : null));
+      sender.isDefault ? defaultPill() : null));
 
     return el('tr', {'data-sender-id': sender.id},
       emailCell,
-      el('td', {}, statusBadge(sender.verificationStatus, sender.verificationError)),
+      el('td', {class: 'cell-status'}, statusWithTooltip(sender)),
       el('td', {class: 'cell-created'}, timeElement(sender.createdAt)),
       el('td', {class: 'col-actions'}, actions));
+  }
+
+  function defaultPill() {
+    return el('span', {class: 'pill pill-default', text: 'Default'});
   }
 
   function globeIcon() {
@@ -270,7 +426,22 @@
   let menuSender = null;
 
   function menuItems() {
-    return [...menu.querySelectorAll('[role="menuitem"]')];
+    return [...menu.querySelectorAll('[role="menuitem"]')].filter((item) => !item.hidden);
+  }
+
+  /** "Set as default" stays in the menu but is disabled, with its reason on show, until the sender is verified. */
+  function configureMenu(sender) {
+    const item = $('menu-default');
+    const reason = $('menu-default-reason');
+    let why = '';
+    if (sender.isDefault) why = 'Already the default sender';
+    else if (sender.isFullyVerified !== true) why = 'Verify this sender first';
+    item.setAttribute('aria-disabled', String(why !== ''));
+    reason.textContent = why;
+    reason.hidden = why === '';
+    if (why) item.setAttribute('aria-describedby', 'menu-default-reason');
+    else item.removeAttribute('aria-describedby');
+    $('menu-restart').hidden = sender.verificationStatus !== 'failed';
   }
 
   function toggleMenu(button, sender) {
@@ -281,6 +452,7 @@
     closeMenu(false);
     menuOpener = button;
     menuSender = sender;
+    configureMenu(sender);
     button.setAttribute('aria-expanded', 'true');
     menu.hidden = false;
     const rect = button.getBoundingClientRect();
@@ -346,6 +518,51 @@
     openConfirm(sender, opener);
   });
 
+  $('menu-default').addEventListener('click', async () => {
+    if ($('menu-default').getAttribute('aria-disabled') === 'true') {
+      // stays open: the reason is on show in the item; say it too
+      announce($('menu-default-reason').textContent);
+      return;
+    }
+    const opener = menuOpener;
+    const sender = menuSender;
+    closeMenu(true);
+    let problem = '';
+    try {
+      await api('senders/' + encodeURIComponent(sender.id) + '/set-default', {method: 'POST'});
+      announce(sender.emailAddress + ' is now the default sender');
+    } catch (e) {
+      if (e.status === 401) return;
+      problem = e.status === 404 ? 'This sender no longer exists.'
+        : 'Could not set ' + sender.emailAddress + ' as the default sender. ' + e.message;
+    }
+    // the table shows the one default (and whatever changed meanwhile)
+    await loadPage(currentPage);
+    if (problem) showPageError(problem);
+    restoreFocus(opener);
+  });
+
+  $('menu-restart').addEventListener('click', async () => {
+    const opener = menuOpener;
+    const sender = menuSender;
+    closeMenu(true);
+    try {
+      const restarted = await api('senders/' + encodeURIComponent(sender.id) + '/restart-verification',
+        {method: 'POST'});
+      showPageError('');
+      announce('Verification of ' + sender.emailAddress + ' restarted. Check its DNS records.');
+      await loadPage(currentPage);
+      // the records are what to look at next
+      showRecords(restarted || sender, opener);
+    } catch (e) {
+      if (e.status === 401) return;
+      await loadPage(currentPage);
+      showPageError(e.status === 404 ? 'This sender no longer exists.'
+        : 'Could not restart the verification of ' + sender.emailAddress + '. ' + e.message);
+      restoreFocus(opener);
+    }
+  });
+
   // ---------------------------------------------------------------------------------- delete confirmation
 
   const confirmDialog = $('confirm-dialog');
@@ -404,7 +621,12 @@
   const dialog = $('sender-dialog');
   const emailInput = $('email-input');
   let dialogOpener = null;
-  let tableIsStale = false;
+  /** The page of the table to reload when the dialog closes (1 after an add), or null. */
+  let staleTablePage = null;
+
+  function markStale(page) {
+    staleTablePage = staleTablePage === null ? page : Math.min(staleTablePage, page);
+  }
   trapFocus(dialog);
 
   function showStep(step) {
@@ -444,6 +666,7 @@
 
   function openAddDialog(opener) {
     dialogOpener = opener;
+    view = null;
     $('email-form').reset();
     setEmailError('');
     setSubmitting(false);
@@ -474,9 +697,12 @@
     setSubmitting(true);
     try {
       const created = await api('senders', {method: 'POST', body: {emailAddress: value}});
-      tableIsStale = true;
-      showRecordsStep(created.sender, created.dnsRecords || []);
+      markStale(1);
+      const current = openView(created.sender, created.dnsRecords || []);
+      $('step-dns-title').focus();
       announce('Sender ' + created.sender.emailAddress + ' added. Configure its DNS records.');
+      // the live status of each record, without holding up the records themselves
+      loadDetails(current);
     } catch (e) {
       if (e.status !== 401) {
         setEmailError(e.message);
@@ -487,61 +713,279 @@
     }
   });
 
-  async function showRecords(id, opener) {
+  // ------------------------------------------------------------------ the records view and its checks
+
+  /** What the records view shows: {sender, records, details, loading, checking, restarting}; null when closed. */
+  let view = null;
+  /** Per sender id: when "Check again" is allowed again (ms since the epoch). */
+  const cooldowns = new Map();
+  let countdownTimer = null;
+  let lastSecondsLeft = 0;
+
+  /** Opens the records view of a listed sender at once, then fills in the live status of each record. */
+  async function showRecords(sender, opener) {
+    dialogOpener = opener;
+    const current = openView(sender, null);
+    if (!dialog.open) dialog.showModal();
+    $('step-dns-title').focus();
+    await loadDetails(current);
+  }
+
+  function openView(sender, records) {
+    view = {sender, records, details: null, loading: false, checking: false, restarting: false};
+    showCheckError('');
+    showStep('dns');
+    drawView(view);
+    return view;
+  }
+
+  /** The sender with each record's live DNS status (the server looks them up now) and the cooldown left. */
+  async function loadDetails(current) {
+    current.loading = true;
+    drawView(current);
     try {
-      const data = await api('senders/' + encodeURIComponent(id));
-      const sender = data.sender || data;
-      dialogOpener = opener;
-      showRecordsStep(sender, data.dnsRecords || []);
-      if (!dialog.open) dialog.showModal();
-      $('step-dns-title').focus();
+      const data = await api('senders/' + encodeURIComponent(current.sender.id));
+      startCooldown(current.sender.id, Number(data.verifyCooldownSeconds) || 0);
+      current.sender = data.sender || current.sender;
+      current.records = Array.isArray(data.dnsRecords) ? data.dnsRecords : (current.records || []);
     } catch (e) {
       if (e.status === 404) {
-        showPageError('This sender no longer exists.');
-        loadPage(currentPage);
-      } else if (e.status !== 401) {
-        showPageError('Could not load the DNS records. ' + e.message);
+        if (view === current) {
+          view = null;
+          closeDialog();
+          loadPage(currentPage).then(() => showPageError('This sender no longer exists.'));
+        }
+      } else if (e.status !== 401 && view === current) {
+        showCheckError('Could not load the DNS records. ' + e.message);
       }
+    } finally {
+      current.loading = false;
+      drawView(current);
     }
   }
 
-  function showRecordsStep(sender, records) {
-    const zone = (records.find((r) => r.zone) || {}).zone || sender.domainUnicode || sender.domain || '';
+  function drawView(current) {
+    if (!current || view !== current) return;
+    const sender = current.sender;
+    const records = current.records;
+    const zone = ((records || []).find((r) => r.zone) || {}).zone || sender.domainUnicode || sender.domain || '';
     $('dns-zone').textContent = zone ? '(' + zone + ')' : '';
     $('dns-sender').replaceChildren(
       el('span', {class: 'muted', text: 'Sender '}),
       el('strong', {text: sender.emailAddress}),
       ' ',
-      statusBadge(sender.verificationStatus, sender.verificationError));
-    $('dns-records').replaceChildren(recordsTable(records, zone));
-    showStep('dns');
-    $('step-dns-title').focus();
+      statusBadge(sender.verificationStatus),
+      ...(sender.isDefault ? [defaultPill()] : []));
+    drawVerification(current);
+    const box = $('dns-records');
+    if (records === null) {
+      box.replaceChildren(el('p', {class: 'empty',
+        text: current.loading ? 'Checking the DNS records…' : 'The DNS records could not be loaded.'}));
+    } else {
+      box.replaceChildren(recordsTable(records, zone, current.loading));
+    }
+    setBusy(current);
   }
 
-  function recordsTable(records, zone) {
+  function setBusy(current) {
+    if (view !== current) return;
+    $('dns-records').setAttribute('aria-busy', String(current.loading || current.checking));
+    $('verification').setAttribute('aria-busy', String(current.loading || current.checking || current.restarting));
+    const restart = $('restart-verification');
+    restart.setAttribute('aria-disabled', String(current.restarting));
+    restart.textContent = current.restarting ? 'Restarting…' : 'Restart verification';
+    updateCheckButton();
+  }
+
+  function drawVerification(current) {
+    const sender = current.sender;
+    const details = current.details;
+    const failed = sender.verificationStatus === 'failed';
+    $('verification-failed').hidden = !failed;
+    $('verification-error').textContent = failed
+      ? (sender.verificationError || 'Amazon SES could not verify the domain.') : '';
+    const reason = $('verification-reason');
+    reason.textContent = !failed && sender.verificationError ? sender.verificationError : '';
+    reason.hidden = failed || !sender.verificationError;
+    // before the first check nothing is known: say so rather than show stored defaults
+    const checked = Boolean(details || sender.lastVerifiedAt);
+    $('detail-domain').replaceChildren(sesStatus(details ? details.domainStatus
+      : (checked ? domainStatusOf(current) : null)));
+    $('detail-dkim').replaceChildren(sesStatus(details ? details.dkimStatus : (checked ? sender.dkimStatus : null)));
+    $('detail-checked').replaceChildren(...checkedAt((details && details.lastCheckedAt) || sender.lastVerifiedAt));
+  }
+
+  /** SES's status of the domain before any check on this page: as the verification TXT record carries it. */
+  function domainStatusOf(current) {
+    const txt = (current.records || []).find((r) => r.purpose === 'Domain verification' && r.sesStatus);
+    if (txt) return txt.sesStatus;
+    return {pending: 'Pending', verified: 'Success', failed: 'Failed'}[current.sender.verificationStatus] || null;
+  }
+
+  function sesStatus(value) {
+    if (value === null || value === undefined || value === '') {
+      return el('span', {class: 'ses ses-none', text: 'Not checked yet'});
+    }
+    return el('span', {class: 'ses ses-' + sesTone(value), text: sesLabel(value)});
+  }
+
+  function showCheckError(message) {
+    const box = $('check-error');
+    box.textContent = message || '';
+    box.hidden = !message;
+  }
+
+  function remainingSeconds(id) {
+    const until = cooldowns.get(String(id)) || 0;
+    return Math.max(0, Math.ceil((until - Date.now()) / 1000));
+  }
+
+  function startCooldown(id, seconds) {
+    if (!(seconds > 0)) return;
+    const key = String(id);
+    cooldowns.set(key, Math.max(cooldowns.get(key) || 0, Date.now() + seconds * 1000));
+    updateCheckButton();
+  }
+
+  /**
+   * "Check again", or "Check again in 27 s" while the cooldown lasts. aria-disabled rather than disabled: the button
+   * keeps the keyboard focus and stays readable while it waits.
+   */
+  function updateCheckButton() {
+    const button = $('check-again');
+    const left = view ? remainingSeconds(view.sender.id) : 0;
+    if (view) {
+      const text = view.checking ? 'Checking…' : (left > 0 ? 'Check again in ' + left + ' s' : 'Check again');
+      if (button.textContent !== text) button.textContent = text;
+      button.setAttribute('aria-disabled', String(view.checking || view.loading || left > 0));
+      button.dataset.secondsLeft = String(left);
+      if (lastSecondsLeft > 0 && left === 0 && document.activeElement === button && !view.loading) {
+        announce('You can check again now');
+      }
+    }
+    lastSecondsLeft = left;
+    if (left > 0 && countdownTimer === null) {
+      countdownTimer = setInterval(updateCheckButton, 250);
+    } else if (left === 0 && countdownTimer !== null) {
+      clearInterval(countdownTimer);
+      countdownTimer = null;
+    }
+  }
+
+  function checkSummary(current) {
+    const records = current.records || [];
+    const found = records.filter((r) => r.status === 'found').length;
+    const d = current.details || {};
+    return 'Checked: domain ' + sesLabel(d.domainStatus) + ', DKIM ' + sesLabel(d.dkimStatus) + '. ' + found
+      + ' of ' + records.length + ' records found.'
+      + (current.sender.verificationStatus === 'verified' ? ' The sender is verified.' : '');
+  }
+
+  $('check-again').addEventListener('click', async () => {
+    const current = view;
+    if (!current || current.checking || current.loading) return;
+    const left = remainingSeconds(current.sender.id);
+    if (left > 0) {
+      announce('You can check again in ' + left + ' seconds');
+      return;
+    }
+    current.checking = true;
+    showCheckError('');
+    setBusy(current);
+    try {
+      const data = await api('senders/' + encodeURIComponent(current.sender.id) + '/verify', {method: 'POST'});
+      markStale(currentPage);
+      startCooldown(current.sender.id, Number(data.verifyCooldownSeconds) || DEFAULT_COOLDOWN_SECONDS);
+      current.sender = data.sender || current.sender;
+      current.records = Array.isArray(data.dnsRecords) ? data.dnsRecords : current.records;
+      current.details = data.verificationDetails || null;
+      current.checking = false;
+      drawView(current);
+      if (view === current) announce(checkSummary(current));
+    } catch (e) {
+      if (e.status === 429) {
+        startCooldown(current.sender.id, e.retryAfter || DEFAULT_COOLDOWN_SECONDS);
+        if (view === current) announce(e.message);
+      } else if (e.status === 404) {
+        markStale(currentPage);
+        if (view === current) showCheckError('This sender no longer exists.');
+      } else if (e.status !== 401 && view === current) {
+        showCheckError('Could not check the records. ' + e.message);
+      }
+    } finally {
+      current.checking = false;
+      setBusy(current);
+    }
+  });
+
+  $('restart-verification').addEventListener('click', async () => {
+    const current = view;
+    if (!current || current.restarting) return;
+    current.restarting = true;
+    showCheckError('');
+    setBusy(current);
+    try {
+      const sender = await api('senders/' + encodeURIComponent(current.sender.id) + '/restart-verification',
+        {method: 'POST'});
+      markStale(currentPage);
+      current.sender = sender || current.sender;
+      current.details = null;
+      current.restarting = false;
+      if (view !== current) return;
+      // the button goes away with the failure: focus to the top of the view
+      $('step-dns-title').focus();
+      announce('Verification restarted. Amazon SES looks for the DNS records again, for up to 72 hours.');
+      await loadDetails(current);
+    } catch (e) {
+      current.restarting = false;
+      if (e.status === 409) {
+        markStale(currentPage);
+        if (view === current) {
+          showCheckError(e.message);
+          await loadDetails(current);
+        }
+      } else if (e.status === 404) {
+        markStale(currentPage);
+        if (view === current) showCheckError('This sender no longer exists.');
+      } else if (e.status !== 401 && view === current) {
+        showCheckError('Could not restart the verification. ' + e.message);
+      }
+    } finally {
+      current.restarting = false;
+      setBusy(current);
+    }
+  });
+
+  function recordsTable(records, zone, loading) {
     if (records.length === 0) {
       return el('p', {class: 'empty', text: 'No DNS records are available for this sender.'});
     }
     const columns = el('colgroup', {}, el('col', {class: 'col-type'}), el('col', {class: 'col-name'}),
-      el('col', {class: 'col-value'}), el('col', {class: 'col-required'}));
+      el('col', {class: 'col-value'}), el('col', {class: 'col-status'}));
     const head = el('thead', {}, el('tr', {},
       el('th', {scope: 'col', text: 'Type'}),
       el('th', {scope: 'col', text: 'Name'}),
       el('th', {scope: 'col', text: 'Value'}),
-      el('th', {scope: 'col'}, el('span', {class: 'visually-hidden', text: 'Required'}))));
-    const body = el('tbody', {}, ...records.map(recordRow));
+      el('th', {scope: 'col', text: 'Status'})));
+    const body = el('tbody', {}, ...records.flatMap((record) => recordRows(record, loading)));
     return el('div', {class: 'table-scroll'},
       el('table', {class: 'dns', 'aria-label': 'DNS records' + (zone ? ' for ' + zone : '')}, columns, head, body));
   }
 
-  function recordRow(record) {
+  /** A record's row, and below it a row with the advice and what was found instead, when there is advice. */
+  function recordRows(record, loading) {
     const relative = record.relativeName === undefined || record.relativeName === null
       ? record.name : (record.relativeName === '' ? '@' : record.relativeName);
     const purpose = record.purpose || '';
-    return el('tr', {'data-purpose': purpose, 'data-type': record.type},
+    const status = has(RECORD_STATUS, record.status) ? record.status : null;
+    const advice = status && status !== 'found' && record.advice ? String(record.advice) : '';
+    const row = el('tr', {class: 'record' + (advice ? ' has-advice' : ''), 'data-purpose': purpose,
+      'data-type': record.type, 'data-status': status || 'none'},
       el('td', {class: 'cell-type'},
         el('span', {class: 'rr-type', text: record.type}),
-        purpose ? el('span', {class: 'purpose', text: purpose}) : null),
+        purpose ? el('span', {class: 'purpose', text: purpose}) : null,
+        el('span', {class: 'cell-required pill ' + (record.required === false ? 'pill-optional' : 'pill-required'),
+          text: record.required === false ? 'Recommended' : 'Required'})),
       el('td', {class: 'cell-name'},
         el('div', {class: 'copy-field'},
           el('code', {class: 'rr-name', title: record.name, text: relative}),
@@ -551,9 +995,34 @@
         el('div', {class: 'copy-field'},
           el('code', {class: 'rr-value', text: record.value}),
           copyButton('Copy value', record.value))),
-      el('td', {class: 'cell-required'},
-        el('span', {class: record.required === false ? 'pill pill-optional' : 'pill pill-required',
-          text: record.required === false ? 'Recommended' : 'Required'})));
+      el('td', {class: 'cell-status'},
+        recordStatus(status, loading),
+        record.sesStatus ? el('span', {class: 'ses-status', text: 'Amazon SES: ' + sesLabel(record.sesStatus)}) : null));
+    if (!advice) return [row];
+
+    const found = (Array.isArray(record.found) ? record.found : []).filter((v) => v !== null && v !== undefined);
+    const values = [];
+    found.forEach((value, i) => {
+      if (i > 0) values.push(', ');
+      values.push(el('code', {class: 'found-value', text: String(value)}));
+    });
+    return [row, el('tr', {class: 'advice-row', 'data-advice-for': record.name || ''},
+      el('td', {colspan: '4'},
+        el('div', {class: 'advice advice-' + status},
+          el('p', {class: 'advice-text'},
+            el('span', {class: 'visually-hidden', text: record.type + ' ' + relative + ': '}), advice),
+          found.length > 0
+            ? el('p', {class: 'found-instead'}, el('span', {class: 'found-label', text: 'Found instead: '}), ...values)
+            : null)))];
+  }
+
+  function recordStatus(status, loading) {
+    if (!status) {
+      return el('span', {class: 'rstatus rstatus-none'}, loading ? 'Checking…' : 'Not checked');
+    }
+    const [label, icon] = RECORD_STATUS[status];
+    return el('span', {class: 'rstatus rstatus-' + status},
+      el('span', {class: 'rstatus-icon', 'aria-hidden': 'true', text: icon}), label);
   }
 
   function copyButton(label, value) {
@@ -603,10 +1072,13 @@
   }
 
   dialog.addEventListener('close', () => {
+    view = null;
+    updateCheckButton();
     restoreFocus(dialogOpener);
-    if (tableIsStale) {
-      tableIsStale = false;
-      loadPage(1).then(() => restoreFocus(dialogOpener));
+    if (staleTablePage !== null) {
+      const page = staleTablePage;
+      staleTablePage = null;
+      loadPage(page).then(() => restoreFocus(dialogOpener));
     }
   });
   for (const button of dialog.querySelectorAll('.dialog-close')) button.addEventListener('click', closeDialog);

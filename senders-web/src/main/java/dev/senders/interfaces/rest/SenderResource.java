@@ -109,7 +109,8 @@ public class SenderResource {
                           boolean isFullyVerified) {
     }
 
-    public record Verified(SenderView sender, List<RecordView> dnsRecords, VerificationDetails verificationDetails) {
+    public record Verified(SenderView sender, List<RecordView> dnsRecords, VerificationDetails verificationDetails,
+                           long verifyCooldownSeconds) {
     }
 
     @POST
@@ -122,7 +123,8 @@ public class SenderResource {
         return new Verified(SenderView.of(s),
                 checked.records().stream().map(c -> RecordView.of(c, domainStatus, dkimStatus)).toList(),
                 new VerificationDetails(domainStatus == null ? "NotFound" : domainStatus,
-                        dkimStatus == null ? "NotStarted" : dkimStatus, checked.checkedAt(), s.isFullyVerified()));
+                        dkimStatus == null ? "NotStarted" : dkimStatus, checked.checkedAt(), s.isFullyVerified()),
+                cooldown.remainingSeconds(s));
     }
 
     @POST

@@ -29,6 +29,8 @@ import java.util.List;
 public class TestEnvironment implements LauncherSessionListener {
 
     public static final String RESEND_API_KEY = "re_test_key_for_the_stub";
+    /** The Resend rate the deployed module enforces in the tests (Resend's own default is 2 per second). */
+    public static final int RESEND_RATE = 10;
 
     private static EmbeddedPostgres embedded;
     private static SesStub ses;
@@ -125,7 +127,9 @@ public class TestEnvironment implements LauncherSessionListener {
                 "-Dsenders.resend.base-url=" + resend.endpoint(),
                 "-Dsenders.resend.api-key=" + RESEND_API_KEY,
                 "-Dsenders.dns.servers=" + dns.address(),
-                "-Dsenders.dns.timeout=PT1S");
+                "-Dsenders.dns.timeout=PT1S",
+                "-Dsenders.resend.from-address=notifications@platform-mail.com",
+                "-Dsenders.rate.resend.per-second=" + RESEND_RATE);
     }
 
     static List<String> payaraMicroOptions() throws IOException {

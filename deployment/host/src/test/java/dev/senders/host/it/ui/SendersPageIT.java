@@ -4,8 +4,11 @@ import dev.senders.host.it.Api;
 import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
+import dev.senders.sandbox.LocalDnsServer;
+import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -36,8 +40,9 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Senders page in a real browser against the deployed host: the checks V1.2–V1.13 of the epic that a person
- * would do by hand. Every test signs in as a user of a new organization, so no test sees another one's senders.
+ * The Senders page in a real browser against the deployed host: the checks V1.2–V1.13 and V2.1–V2.11 of the epic
+ * that a person would do by hand, with the stub SES and a real DNS server (dnsmasq) behind the application. Every test
+ * signs in as a user of a new organization, so no test sees another one's senders.
  */
 @ExtendWith(ArquillianExtension.class)
 class SendersPageIT {
@@ -207,7 +212,7 @@ class SendersPageIT {
                 .contains("DNS only")
                 .contains("DNS verification can take up to 72 hours")
                 .contains(email);
-        assertThat(browser.findAll(By.cssSelector("#dns-records table.dns tbody tr"))).isNotEmpty();
+        assertThat(browser.findAll(By.cssSelector("#dns-records table.dns tbody tr.record"))).isNotEmpty();
         assertThat(browser.find(By.id("step-email")).isDisplayed()).isFalse();
         browser.screenshot("dialog-step2-dns-records");
     }
@@ -221,7 +226,7 @@ class SendersPageIT {
         JsonObject details = api.get("api/senders/" + senderId(email)).json();
         var records = details.getJsonArray("dnsRecords");
 
-        List<WebElement> rows = browser.findAll(By.cssSelector("#dns-records table.dns tbody tr"));
+        List<WebElement> rows = browser.findAll(By.cssSelector("#dns-records table.dns tbody tr.record"));
         assertThat(rows).hasSize(records.size());
 
         long verificationTxt = rows.stream().filter(r -> "TXT".equals(r.getDomAttribute("data-type"))
@@ -336,6 +341,7 @@ class SendersPageIT {
         link.click();
         awaitDialogOpen();
         browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("step-dns")));
+        awaitRecordsLoaded();
         assertThat(browser.find(By.id("step-dns-title")).getText()).isEqualTo("Configure DNS Records");
         assertThat(browser.find(By.id("dns-sender")).getText()).contains(email).contains("Pending");
         var records = created.json().getJsonArray("dnsRecords");
@@ -532,7 +538,7 @@ class SendersPageIT {
         awaitDialogClosed();
         assertThat(browser.activeElement()).isEqualTo(add);
 
-        // the ⋮ menu: opened from the keyboard, focus on its first item, Escape returns to the button
+        // the ⋮ menu: opened from the keyboard, focus on its first item, arrows move, Escape returns to the button
         WebElement actions = awaitRow(email).findElement(By.cssSelector("button[aria-haspopup='menu']"));
         assertThat(actions.getDomAttribute("aria-label")).isEqualTo("Actions for " + email);
         browser.script("arguments[0].focus()", actions);
@@ -540,6 +546,13 @@ class SendersPageIT {
         browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("row-menu")));
         assertThat(actions.getDomAttribute("aria-expanded")).isEqualTo("true");
         assertThat(browser.activeElement().getDomAttribute("role")).isEqualTo("menuitem");
+        assertThat(browser.activeElement().getDomAttribute("id")).isEqualTo("menu-default");
+        new Actions(browser.driver).sendKeys(Keys.ARROW_DOWN).perform();
+        assertThat(browser.activeElement().getText()).as("Restart verification is only there for failed senders")
+                .isEqualTo("Delete");
+        new Actions(browser.driver).sendKeys(Keys.ARROW_DOWN).perform();
+        assertThat(browser.activeElement().getDomAttribute("id")).as("wraps around").isEqualTo("menu-default");
+        new Actions(browser.driver).sendKeys(Keys.END).perform();
         assertThat(browser.activeElement().getText()).isEqualTo("Delete");
         new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
         browser.await(ExpectedConditions.invisibilityOfElementLocated(By.id("row-menu")));
@@ -549,7 +562,7 @@ class SendersPageIT {
         // the confirmation: focus inside, trapped, Escape back to the ⋮ button
         new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
         browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("row-menu")));
-        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+        new Actions(browser.driver).sendKeys(Keys.END).sendKeys(Keys.ENTER).perform();
         WebElement confirm = awaitConfirmOpen();
         assertThat(browser.activeElement().getDomAttribute("id")).isEqualTo("confirm-cancel");
         for (int i = 0; i < 3; i++) {
@@ -578,6 +591,542 @@ class SendersPageIT {
         browser.await(ExpectedConditions.urlMatches("/senders/(index\\.html)?$"));
         waitForTable();
         assertThat(total()).isZero();
+    }
+
+    // ================================================================ Story 2: verification that tells the truth
+
+    // ------------------------------------------------------------------------------------------ V2.1
+
+    @Test
+    void v2_1_checkAgainRightAwayStaysPendingWithoutAnError() {
+        TestEnvironment.dns().restartWith(TestEnvironment.zone());
+        String email = newEmail();
+        addThroughDialog(email);
+
+        // step 2 of the add dialog already tells the truth about each record, and when to expect verification
+        assertThat(browser.find(By.id("step-dns")).getText()).contains("DNS verification can take up to 72 hours");
+        List<WebElement> rows = browser.findAll(By.cssSelector("#dns-records tr.record"));
+        assertThat(rows).isNotEmpty();
+        for (WebElement row : rows) {
+            if (!"SPF".equals(row.getDomAttribute("data-purpose"))) {
+                assertThat(row.getDomAttribute("data-status")).as(row.getText()).isEqualTo("missing");
+                assertThat(row.findElement(By.cssSelector(".rstatus")).getText()).endsWith("Missing");
+            }
+        }
+        WebElement check = browser.find(By.id("check-again"));
+        assertThat(check.getText()).isEqualTo("Check again");
+        assertThat(check.getDomAttribute("aria-disabled")).isEqualTo("false");
+
+        check.click();
+        awaitRecordsLoaded();
+        assertThat(browser.find(By.id("check-error")).isDisplayed()).isFalse();
+        assertThat(browser.find(By.cssSelector("#dns-sender .badge")).getText()).isEqualTo("Pending");
+        assertThat(browser.find(By.id("detail-domain")).getText()).isEqualTo("Pending");
+        assertThat(browser.find(By.id("detail-checked")).getText()).startsWith("just now (");
+        JsonObject sender = api.get("api/senders/" + senderId(email)).json().getJsonObject("sender");
+        assertThat(browser.find(By.id("verification-reason")).getText()).isEqualTo(sender.getString("verificationError"));
+        assertThat(sender.getString("verificationStatus")).isEqualTo("pending");
+        browser.await(d -> d.findElement(By.id("sr-status")).getDomProperty("textContent")
+                .startsWith("Checked: domain Pending, DKIM "));
+    }
+
+    // --------------------------------------------------------------------------- per-record status (2.3)
+
+    @Test
+    void recordsShowPerRecordStatusAndAdvice() {
+        String domain = randomDomain();
+        String email = "news@" + domain;
+        long id = addByApi(email);
+        List<String> dkim = SesStub.dkimTokensFor(domain);
+        TestEnvironment.dns().restartWith(TestEnvironment.zone()
+                .txt("_amazonses." + domain, SesStub.verificationTokenFor(domain))
+                // Cloudflare's proxy answers the first DKIM name with its own addresses
+                .address(dkim.get(0) + "._domainkey." + domain, "104.21.3.4")
+                .cname(dkim.get(1) + "._domainkey." + domain, dkim.get(1) + ".dkim.amazonses.com")
+                // the third is not there at all; the SPF record does not include Amazon SES
+                .txt(domain, "v=spf1 include:_spf.google.com ~all"));
+        try {
+            browser.driver.navigate().refresh();
+            waitForTable();
+            openRecords(email);
+
+            JsonObject details = api.get("api/senders/" + id).json();
+            var records = details.getJsonArray("dnsRecords");
+            List<WebElement> rows = browser.findAll(By.cssSelector("#dns-records tr.record"));
+            assertThat(rows).hasSize(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                JsonObject record = records.getJsonObject(i);
+                WebElement row = rows.get(i);
+                String status = record.getString("status");
+                assertThat(row.getDomAttribute("data-status")).as(record.toString()).isEqualTo(status);
+                WebElement pill = row.findElement(By.cssSelector(".rstatus"));
+                assertThat(pill.getText()).endsWith(STATUS_LABELS.get(status));
+                assertThat(pill.getDomAttribute("class")).contains("rstatus-" + status);
+                List<WebElement> after = row.findElements(By.xpath("following-sibling::tr[1]"));
+                WebElement next = after.isEmpty() ? null : after.get(0);
+                boolean adviceShown = next != null && "advice-row".equals(next.getDomAttribute("class"));
+                if (!"found".equals(status) && !record.isNull("advice")) {
+                    assertThat(adviceShown).as("advice under " + record).isTrue();
+                    String advice = next.findElement(By.cssSelector(".advice-text")).getDomProperty("textContent");
+                    assertThat(advice).endsWith(record.getString("advice"));
+                    List<String> found = record.getJsonArray("found").getValuesAs(JsonString.class).stream()
+                            .map(JsonString::getString).toList();
+                    if (found.isEmpty()) {
+                        assertThat(next.findElements(By.cssSelector(".found-instead"))).isEmpty();
+                    } else {
+                        assertThat(next.findElement(By.cssSelector(".found-instead")).getText())
+                                .isEqualTo("Found instead: " + String.join(", ", found));
+                    }
+                } else {
+                    assertThat(adviceShown).as("no advice under " + record).isFalse();
+                }
+                if (!record.isNull("sesStatus")) {
+                    assertThat(row.findElement(By.cssSelector(".ses-status")).getText()).startsWith("Amazon SES: ");
+                }
+            }
+
+            assertThat(row("Domain verification", "_amazonses").getDomAttribute("data-status")).isEqualTo("found");
+            assertThat(row("DKIM", dkim.get(1)).getDomAttribute("data-status")).isEqualTo("found");
+            assertThat(row("DKIM", dkim.get(2)).getDomAttribute("data-status")).isEqualTo("missing");
+            WebElement proxied = row("DKIM", dkim.get(0));
+            assertThat(proxied.getDomAttribute("data-status")).isIn("mismatch", "missing");
+            WebElement proxiedAdvice = proxied.findElement(By.xpath("following-sibling::tr[1]"));
+            assertThat(proxiedAdvice.getText()).contains("DNS only").contains("Found instead: ").contains("104.21.3.4");
+            WebElement spf = row("SPF", "");
+            assertThat(spf.findElement(By.cssSelector(".cell-required")).getText()).isEqualTo("Recommended");
+            assertThat(spf.getDomAttribute("data-status")).isEqualTo("warning");
+            assertThat(spf.findElement(By.cssSelector(".rstatus")).getText()).endsWith("Warning");
+            assertThat(spf.findElement(By.xpath("following-sibling::tr[1]")).getText())
+                    .contains("Found instead: v=spf1 include:_spf.google.com ~all");
+            assertThat(browser.find(By.id("step-dns")).getText()).contains("DNS verification can take up to 72 hours");
+
+            browser.driver.manage().window().setSize(new Dimension(1280, 1600));
+            browser.screenshot("records-view-with-statuses");
+        } finally {
+            TestEnvironment.dns().restartWith(TestEnvironment.zone());
+        }
+    }
+
+    @Test
+    void aDnsFailureShowsCouldNotCheckNotMissing() {
+        String domain = randomDomain();
+        String email = "news@" + domain;
+        addByApi(email);
+        try (LocalDnsServer failing = LocalDnsServer.answering(2)) {
+            TestEnvironment.dns().restartWith(TestEnvironment.zone().forward(domain, failing.port()));
+            browser.driver.navigate().refresh();
+            waitForTable();
+            openRecords(email);
+            for (WebElement row : browser.findAll(By.cssSelector("#dns-records tr.record"))) {
+                assertThat(row.getDomAttribute("data-status")).as(row.getText()).isEqualTo("unknown");
+                assertThat(row.findElement(By.cssSelector(".rstatus")).getText()).endsWith("Could not check");
+                assertThat(row.findElement(By.xpath("following-sibling::tr[1]")).getText()).contains("Could not check");
+            }
+            assertThat(browser.find(By.id("dns-records")).getText()).doesNotContain("Missing");
+        } finally {
+            TestEnvironment.dns().restartWith(TestEnvironment.zone());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ V2.6
+
+    @Test
+    void v2_6_verifiedBadgeTooltipShowsDetails() {
+        String domain = randomDomain();
+        String email = "hello@" + domain;
+        long id = addByApi(email);
+        TestEnvironment.ses().verifyDomain(domain);
+        verifyByApi(id);
+        JsonObject sender = api.get("api/senders/" + id).json().getJsonObject("sender");
+        assertThat(sender.getString("verificationStatus")).isEqualTo("verified");
+        browser.driver.navigate().refresh();
+        waitForTable();
+
+        WebElement badge = awaitRow(email).findElement(By.cssSelector(".badge"));
+        assertThat(badge.getText()).isEqualTo("Verified");
+        assertThat(badge.getDomAttribute("class")).contains("badge-verified");
+        String tipId = badge.getDomAttribute("aria-describedby");
+        WebElement tip = browser.find(By.id(tipId));
+        assertThat(tip.getDomAttribute("role")).isEqualTo("tooltip");
+        assertThat(tip.isDisplayed()).isFalse();
+
+        // hover
+        new Actions(browser.driver).moveToElement(badge).perform();
+        browser.await(ExpectedConditions.visibilityOf(tip));
+        String text = tip.getText();
+        assertThat(text).contains("Verified: the domain and DKIM are verified")
+                .contains("DKIM: Success")
+                .containsPattern("Last checked: (just now|1 minute ago) \\(.+\\)")
+                .doesNotContain("Error:").doesNotContain("Why:");
+        WebElement time = tip.findElement(By.cssSelector("time"));
+        assertThat(Instant.parse(time.getDomAttribute("datetime"))).isEqualTo(
+                OffsetDateTime.parse(sender.getString("lastVerifiedAt")).toInstant().truncatedTo(ChronoUnit.MILLIS));
+        assertThat(text).contains("(" + time.getDomAttribute("title") + ")");
+        browser.screenshot("tooltip-verified");
+        // the pointer may move onto the tooltip (to read or select it) without losing it
+        new Actions(browser.driver).moveToElement(tip).perform();
+        assertThat(tip.isDisplayed()).isTrue();
+        new Actions(browser.driver).moveToElement(browser.find(By.cssSelector("main h1"))).perform();
+        browser.await(ExpectedConditions.invisibilityOf(tip));
+
+        // keyboard: Tab from the email reaches the badge, which shows the tooltip; Escape hides it
+        WebElement link = awaitRow(email).findElement(By.cssSelector(".email-link"));
+        browser.script("arguments[0].focus()", link);
+        new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+        assertThat(browser.activeElement()).isEqualTo(badge);
+        browser.await(ExpectedConditions.visibilityOf(tip));
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        browser.await(ExpectedConditions.invisibilityOf(tip));
+        assertThat(browser.activeElement()).isEqualTo(badge);
+        // and screen readers get the details as the badge's description
+        assertThat(browser.script("return document.getElementById(arguments[0]).textContent", tipId).toString())
+                .contains("DKIM: Success");
+    }
+
+    @Test
+    void pendingBadgeTooltipSaysWhy() {
+        String email = newEmail();
+        long id = addByApi(email);
+        verifyByApi(id);
+        String why = api.get("api/senders/" + id).json().getJsonObject("sender").getString("verificationError");
+        browser.driver.navigate().refresh();
+        waitForTable();
+        WebElement badge = awaitRow(email).findElement(By.cssSelector(".badge"));
+        browser.script("arguments[0].focus()", badge);
+        WebElement tip = browser.await(ExpectedConditions.visibilityOfElementLocated(
+                By.id(badge.getDomAttribute("aria-describedby"))));
+        assertThat(tip.getText()).startsWith("Pending: waiting for the DNS records")
+                .contains("DKIM: Pending").contains("Why: " + why);
+    }
+
+    // ------------------------------------------------------------------------------------------ V2.8
+
+    @Test
+    void v2_8_setDefaultDisabledUntilVerified() {
+        String email = newEmail();
+        long id = addByApi(email);
+        browser.driver.navigate().refresh();
+        waitForTable();
+
+        WebElement actions = openActionsMenu(email);
+        WebElement item = browser.find(By.id("menu-default"));
+        assertThat(browser.activeElement()).isEqualTo(item);
+        assertThat(item.getDomAttribute("aria-disabled")).isEqualTo("true");
+        WebElement reason = browser.find(By.id("menu-default-reason"));
+        assertThat(reason.isDisplayed()).isTrue();
+        assertThat(reason.getText()).isEqualTo("Verify this sender first");
+        assertThat(item.getDomAttribute("aria-describedby")).isEqualTo("menu-default-reason");
+        browser.screenshot("menu-set-default-disabled");
+
+        // activating it does nothing but say why
+        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+        browser.await(d -> "Verify this sender first".equals(
+                d.findElement(By.id("sr-status")).getDomProperty("textContent")));
+        assertThat(browser.find(By.id("row-menu")).isDisplayed()).isTrue();
+        item.click();
+        assertThat(browser.findAll(By.cssSelector("#sender-rows .pill-default"))).isEmpty();
+        assertThat(api.get("api/senders/" + id).json().getJsonObject("sender").getBoolean("isDefault")).isFalse();
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        assertThat(browser.activeElement()).isEqualTo(actions);
+
+        // and the server refuses it as well
+        Api.Reply refused = api.post("api/senders/" + id + "/set-default", "");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().getString("detail")).isEqualTo("Sender must be verified before setting as default");
+    }
+
+    // ------------------------------------------------------------------------------------------ V2.9
+
+    @Test
+    void v2_9_setVerifiedSenderAsDefaultShowsDefaultBadge() {
+        String domain = randomDomain();
+        String email = "hello@" + domain;
+        long id = addByApi(email);
+        String unverified = newEmail();
+        addByApi(unverified);
+        TestEnvironment.ses().verifyDomain(domain);
+        verifyByApi(id);
+        browser.driver.navigate().refresh();
+        waitForTable();
+        assertThat(browser.findAll(By.cssSelector("#sender-rows .pill-default"))).isEmpty();
+
+        openActionsMenu(email);
+        WebElement item = browser.find(By.id("menu-default"));
+        assertThat(item.getDomAttribute("aria-disabled")).isEqualTo("false");
+        assertThat(browser.find(By.id("menu-default-reason")).isDisplayed()).isFalse();
+        assertThat(item.getDomAttribute("aria-describedby")).isNull();
+        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+
+        WebElement pill = browser.await(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#sender-rows .pill-default")));
+        assertThat(pill.getText()).isEqualTo("Default");
+        assertThat(awaitRow(email).findElements(By.cssSelector(".pill-default"))).hasSize(1);
+        assertThat(browser.find(By.id("row-menu")).isDisplayed()).isFalse();
+        browser.await(d -> ("Actions for " + email).equals(browser.activeElement().getDomAttribute("aria-label")));
+        browser.await(d -> (email + " is now the default sender").equals(
+                d.findElement(By.id("sr-status")).getDomProperty("textContent")));
+        assertThat(api.get("api/senders/" + id).json().getJsonObject("sender").getBoolean("isDefault")).isTrue();
+        browser.screenshot("default-badge");
+
+        // the records view says so too; the menu no longer offers it
+        awaitRow(email).findElement(By.cssSelector(".email-link")).click();
+        awaitDialogOpen();
+        awaitRecordsLoaded();
+        assertThat(browser.find(By.cssSelector("#dns-sender .pill-default")).getText()).isEqualTo("Default");
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        awaitDialogClosed();
+        openActionsMenu(email);
+        assertThat(browser.find(By.id("menu-default")).getDomAttribute("aria-disabled")).isEqualTo("true");
+        assertThat(browser.find(By.id("menu-default-reason")).getText()).isEqualTo("Already the default sender");
+    }
+
+    // ----------------------------------------------------------------------------------------- V2.10
+
+    @Test
+    void v2_10_onlyOneDefault() {
+        String first = "first@" + randomDomain();
+        String second = "second@" + randomDomain();
+        long firstId = addByApi(first);
+        long secondId = addByApi(second);
+        for (String email : List.of(first, second)) {
+            TestEnvironment.ses().verifyDomain(email.substring(email.indexOf('@') + 1));
+        }
+        verifyByApi(firstId);
+        verifyByApi(secondId);
+        browser.driver.navigate().refresh();
+        waitForTable();
+
+        setDefaultThroughMenu(first);
+        browser.await(ExpectedConditions.numberOfElementsToBe(defaultPillOf(first), 1));
+        setDefaultThroughMenu(second);
+        browser.await(ExpectedConditions.numberOfElementsToBe(defaultPillOf(second), 1));
+
+        assertThat(browser.findAll(defaultPillOf(first))).isEmpty();
+        assertThat(browser.findAll(By.cssSelector("#sender-rows .pill-default"))).hasSize(1);
+        assertThat(api.get("api/senders/" + firstId).json().getJsonObject("sender").getBoolean("isDefault")).isFalse();
+        assertThat(api.get("api/senders/" + secondId).json().getJsonObject("sender").getBoolean("isDefault")).isTrue();
+
+        // after a reload too
+        browser.driver.navigate().refresh();
+        waitForTable();
+        assertThat(browser.findAll(By.cssSelector("#sender-rows .pill-default"))).hasSize(1);
+        assertThat(browser.findAll(defaultPillOf(second))).hasSize(1);
+    }
+
+    // ----------------------------------------------------------------------------------------- V2.11
+
+    @Test
+    void v2_11_checkAgainCountdown() throws SQLException {
+        TestEnvironment.dns().restartWith(TestEnvironment.zone());
+        String domain = randomDomain();
+        String email = "news@" + domain;
+        long id = addByApi(email);
+        browser.driver.navigate().refresh();
+        waitForTable();
+        openRecords(email);
+
+        WebElement check = browser.find(By.id("check-again"));
+        assertThat(check.getText()).isEqualTo("Check again");
+        int before = sesChecks(domain);
+        check.click();
+        awaitRecordsLoaded();
+        assertThat(sesChecks(domain)).isEqualTo(before + 1);
+        assertThat(check.getDomAttribute("aria-disabled")).isEqualTo("true");
+        int first = countdown(check);
+        assertThat(first).isBetween(25, 30);
+        browser.screenshot("check-again-countdown");
+
+        // a click while it counts down asks nobody; the count goes on
+        check.click();
+        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+        assertThat(browser.activeElement()).as("keeps the focus while it waits").isEqualTo(check);
+        browser.await(d -> countdown(check) < first);
+        assertThat(sesChecks(domain)).isEqualTo(before + 1);
+
+        // the wait survives closing and opening the view, and a reload of the page (the server says how long)
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        awaitDialogClosed();
+        browser.driver.navigate().refresh();
+        waitForTable();
+        openRecords(email);
+        assertThat(browser.find(By.id("check-again")).getDomAttribute("aria-disabled")).isEqualTo("true");
+        assertThat(countdown(browser.find(By.id("check-again")))).isBetween(1, 30);
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        awaitDialogClosed();
+
+        // at 0 it is enabled again and checks (the server's cooldown is moved on instead of waiting 30 s)
+        sql("update senders set verify_requested_at = now() - interval '27 seconds' where id = " + id);
+        browser.driver.navigate().refresh();
+        waitForTable();
+        openRecords(email);
+        WebElement again = browser.find(By.id("check-again"));
+        assertThat(countdown(again)).isBetween(1, 4);
+        browser.await(d -> "Check again".equals(again.getText())
+                && "false".equals(again.getDomAttribute("aria-disabled")));
+        again.click();
+        awaitRecordsLoaded();
+        assertThat(sesChecks(domain)).isEqualTo(before + 2);
+        assertThat(countdown(again)).isBetween(25, 30);
+    }
+
+    @Test
+    void v2_11_aCheckRefusedByTheServerShowsItsRetryAfter() {
+        String domain = randomDomain();
+        String email = "news@" + domain;
+        long id = addByApi(email);
+        browser.driver.navigate().refresh();
+        waitForTable();
+        openRecords(email);
+        WebElement check = browser.find(By.id("check-again"));
+        assertThat(check.getText()).isEqualTo("Check again");
+
+        // someone else (another tab) checks meanwhile: the page learns the wait from the 429's Retry-After
+        verifyByApi(id);
+        int before = sesChecks(domain);
+        check.click();
+        browser.await(d -> check.getText().startsWith("Check again in "));
+        assertThat(countdown(check)).isBetween(25, 30);
+        assertThat(check.getDomAttribute("aria-disabled")).isEqualTo("true");
+        assertThat(browser.find(By.id("check-error")).isDisplayed()).isFalse();
+        assertThat(browser.find(By.id("sr-status")).getDomProperty("textContent")).contains("try again in");
+        assertThat(sesChecks(domain)).isEqualTo(before);
+    }
+
+    // ------------------------------------------------------------------------------ failed: restart it
+
+    @Test
+    void failedSenderOffersRestart() throws SQLException {
+        String domain = randomDomain();
+        String email = "news@" + domain;
+        long id = addByApi(email);
+        failByApi(id, domain);
+        JsonObject failed = api.get("api/senders/" + id).json().getJsonObject("sender");
+        assertThat(failed.getString("verificationStatus")).isEqualTo("failed");
+        String reason = failed.getString("verificationError");
+        browser.driver.navigate().refresh();
+        waitForTable();
+
+        // the badge's tooltip gives the error
+        WebElement badge = awaitRow(email).findElement(By.cssSelector(".badge"));
+        assertThat(badge.getText()).isEqualTo("Failed");
+        new Actions(browser.driver).moveToElement(badge).perform();
+        WebElement tip = browser.await(ExpectedConditions.visibilityOfElementLocated(
+                By.id(badge.getDomAttribute("aria-describedby"))));
+        assertThat(tip.getText()).startsWith("Failed: ").contains("Error: " + reason);
+        browser.screenshot("tooltip-failed");
+        new Actions(browser.driver).moveToElement(browser.find(By.cssSelector("main h1"))).perform();
+
+        // the records view: the reason and "Restart verification"
+        openRecords(email);
+        WebElement box = browser.find(By.id("verification-failed"));
+        assertThat(box.isDisplayed()).isTrue();
+        assertThat(box.getText()).contains("Verification failed.").contains(reason);
+        assertThat(browser.find(By.id("detail-domain")).getText()).isEqualTo("Failed");
+        browser.screenshot("records-view-failed");
+        int restarts = countFor("VerifyDomainIdentity", domain);
+        browser.find(By.id("restart-verification")).click();
+        browser.await(ExpectedConditions.invisibilityOf(box));
+        awaitRecordsLoaded();
+        assertThat(browser.find(By.cssSelector("#dns-sender .badge")).getText()).isEqualTo("Pending");
+        assertThat(browser.activeElement().getDomAttribute("id")).isEqualTo("step-dns-title");
+        assertThat(countFor("VerifyDomainIdentity", domain)).isEqualTo(restarts + 1);
+        assertThat(api.get("api/senders/" + id).json().getJsonObject("sender").getString("verificationStatus"))
+                .isEqualTo("pending");
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        awaitDialogClosed();
+        browser.await(ExpectedConditions.textToBe(badgeOf(email), "Pending"));
+
+        // failed again: the ⋮ menu offers it too, and then shows the records
+        sql("update senders set verify_requested_at = null where id = " + id);
+        failByApi(id, domain);
+        browser.driver.navigate().refresh();
+        waitForTable();
+        openActionsMenu(email);
+        WebElement restart = browser.find(By.id("menu-restart"));
+        assertThat(restart.isDisplayed()).isTrue();
+        restart.click();
+        awaitDialogOpen();
+        awaitRecordsLoaded();
+        assertThat(browser.find(By.id("verification-failed")).isDisplayed()).isFalse();
+        assertThat(browser.find(By.cssSelector("#dns-sender .badge")).getText()).isEqualTo("Pending");
+        assertThat(countFor("VerifyDomainIdentity", domain)).isEqualTo(restarts + 2);
+        new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        awaitDialogClosed();
+        browser.await(ExpectedConditions.textToBe(badgeOf(email), "Pending"));
+        browser.await(d -> ("Actions for " + email).equals(browser.activeElement().getDomAttribute("aria-label")));
+    }
+
+    private static final java.util.Map<String, String> STATUS_LABELS = java.util.Map.of(
+            "found", "Found", "missing", "Missing", "mismatch", "Mismatch", "warning", "Warning",
+            "unknown", "Could not check");
+
+    private long addByApi(String email) {
+        Api.Reply created = api.post("api/senders", emailJson(email));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().getJsonObject("sender").getJsonNumber("id").longValue();
+    }
+
+    private JsonObject verifyByApi(long id) {
+        Api.Reply checked = api.post("api/senders/" + id + "/verify", "");
+        assertThat(checked.status()).as(checked.toString()).isEqualTo(200);
+        return checked.json();
+    }
+
+    /** SES gave up on the domain: the next check makes the sender failed. */
+    private void failByApi(long id, String domain) {
+        TestEnvironment.ses().setVerificationStatus(domain, "Failed");
+        assertThat(verifyByApi(id).getJsonObject("sender").getString("verificationStatus")).isEqualTo("failed");
+    }
+
+    private void openRecords(String email) {
+        awaitRow(email).findElement(By.cssSelector(".email-link")).click();
+        awaitDialogOpen();
+        browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("step-dns")));
+        awaitRecordsLoaded();
+    }
+
+    private WebElement row(String purpose, String namePrefix) {
+        return browser.findAll(By.cssSelector("#dns-records tr.record")).stream()
+                .filter(r -> purpose.equals(r.getDomAttribute("data-purpose"))
+                        && r.findElement(By.cssSelector(".rr-name")).getText().startsWith(namePrefix))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + purpose + " row " + namePrefix));
+    }
+
+    private static By defaultPillOf(String email) {
+        return By.xpath(xpathOfRow(email) + "//span[contains(concat(' ', @class, ' '), ' pill-default ')]");
+    }
+
+    private static By badgeOf(String email) {
+        return By.xpath(xpathOfRow(email) + "//span[contains(concat(' ', @class, ' '), ' badge ')]");
+    }
+
+    private void setDefaultThroughMenu(String email) {
+        openActionsMenu(email);
+        WebElement item = browser.find(By.id("menu-default"));
+        assertThat(item.getDomAttribute("aria-disabled")).isEqualTo("false");
+        item.click();
+        browser.await(ExpectedConditions.invisibilityOfElementLocated(By.id("row-menu")));
+    }
+
+    /** The seconds "Check again in 27 s" shows; 0 when it shows no countdown. */
+    private static int countdown(WebElement button) {
+        var m = java.util.regex.Pattern.compile("Check again in (\\d+) s").matcher(button.getText());
+        return m.matches() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private static int sesChecks(String domain) {
+        return countFor("GetIdentityVerificationAttributes", domain);
+    }
+
+    private static int countFor(String action, String domain) {
+        return (int) TestEnvironment.ses().calls(action).stream()
+                .filter(c -> c.params().containsValue(domain)).count();
+    }
+
+    private static void sql(String statement) throws SQLException {
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -628,6 +1177,15 @@ class SendersPageIT {
         WebElement error = browser.find(By.id("email-error"));
         assertThat(error.isDisplayed()).as("error shown instead of the records: " + error.getText()).isFalse();
         browser.await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#dns-records table.dns")));
+        // the records come at once; their live status a moment later
+        awaitRecordsLoaded();
+    }
+
+    /** Until the records view shows the records with their live DNS status and no check is running. */
+    private void awaitRecordsLoaded() {
+        browser.await(d -> "false".equals(d.findElement(By.id("dns-records")).getDomAttribute("aria-busy"))
+                && "false".equals(d.findElement(By.id("verification")).getDomAttribute("aria-busy"))
+                && !d.findElements(By.cssSelector("#dns-records table.dns")).isEmpty());
     }
 
     private WebElement openActionsMenu(String email) {
@@ -640,8 +1198,12 @@ class SendersPageIT {
     }
 
     private static By rowLocator(String email) {
-        return By.xpath("//tbody[@id='sender-rows']/tr[.//button[contains(@class,'email-link') and normalize-space(.)='"
-                + email + "']]");
+        return By.xpath(xpathOfRow(email));
+    }
+
+    private static String xpathOfRow(String email) {
+        return "//tbody[@id='sender-rows']/tr[.//button[contains(@class,'email-link') and normalize-space(.)='"
+                + email + "']]";
     }
 
     private WebElement awaitRow(String email) {

@@ -1,0 +1,78 @@
+package dev.senders.application.sending;
+
+import dev.senders.api.sending.EmailMessage;
+import dev.senders.api.sending.EmailProvider;
+import dev.senders.api.sending.EmailProviderFactory;
+import dev.senders.api.sending.Provider;
+import dev.senders.api.sending.ProviderName;
+import dev.senders.api.sending.RateLimits;
+import dev.senders.api.sending.SendResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Picks SES or Resend per organization and From address ({@link ProviderRouting}). The provider it returns re-checks
+ * the route at every send, so a sender verified, removed or made default mid-campaign takes effect at once.
+ */
+@ApplicationScoped
+public class ProviderFactory implements EmailProviderFactory {
+
+    @Inject
+    ProviderRouting routing;
+
+    @Inject
+    @Provider(ProviderName.SES)
+    EmailProvider ses;
+
+    @Inject
+    @Provider(ProviderName.RESEND)
+    ResendProvider resend;
+
+    @Override
+    public EmailProvider providerFor(String organizationId) {
+        return providerFor(organizationId, routing.defaultSender(organizationId).orElse(null));
+    }
+
+    @Override
+    public EmailProvider providerFor(String organizationId, String fromAddress) {
+        return new Routed(organizationId, fromAddress);
+    }
+
+    @Override
+    public boolean hasVerifiedDomain(String organizationId) {
+        return routing.hasVerifiedDomain(organizationId);
+    }
+
+    /** The provider for one organization and From address, resolved at each send. */
+    private final class Routed implements EmailProvider {
+        private final String organizationId;
+        private final String fromAddress;
+
+        Routed(String organizationId, String fromAddress) {
+            this.organizationId = organizationId;
+            this.fromAddress = fromAddress;
+        }
+
+        @Override
+        public SendResult send(EmailMessage message) {
+            EmailMessage m = fromAddress == null || message.from() != null ? message
+                    : message.toBuilder().from(fromAddress).build();
+            ProviderRouting.Route route = routing.route(m.organizationId(), m.from());
+            if (route.provider() == ProviderName.SES) {
+                return ses.send(m);
+            }
+            SendResult result = resend.send(m);
+            return route.warning() == null ? result : result.withWarning(route.warning());
+        }
+
+        @Override
+        public ProviderName providerName() {
+            return routing.route(organizationId, fromAddress == null ? "" : fromAddress).provider();
+        }
+
+        @Override
+        public RateLimits rateLimits() {
+            return providerName() == ProviderName.SES ? ses.rateLimits() : resend.rateLimits();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.senders.application.sending;
+
+import dev.senders.api.sending.EmailMessage;
+import dev.senders.api.sending.ProviderName;
+import dev.senders.api.sending.SendResult;
+import dev.senders.api.sending.SuppressionList;
+import dev.senders.infrastructure.ratelimit.SendRateLimiter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What every send goes through, whatever the provider: the idempotency record (a message already sent is not sent
+ * again), the suppression list, the platform-wide rate limit, backoff on throttling, and the record of the outcome.
+ */
+@ApplicationScoped
+public class ProviderSend {
+
+    @Inject
+    SendLog log;
+
+    @Inject
+    SuppressionList suppressions;
+
+    @Inject
+    SendRateLimiter limiter;
+
+    @Inject
+    ProviderRates rates;
+
+    @Inject
+    @ConfigProperty(name = "senders.sending.throttle-retries", defaultValue = "3")
+    int throttleRetries;
+
+    public SendResult send(ProviderName provider, EmailMessage message, String fromAddress,
+                           Supplier<SendResult> call) {
+        Optional<SendResult> earlier = log.alreadySent(message);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        if (suppressions.isSuppressed(message.organizationId(), message.to())) {
+            SendResult suppressed = SendResult.suppressed(provider, message.to() + " is on the suppression list");
+            log.record(message, fromAddress, suppressed);
+            return suppressed;
+        }
+        SendResult result = null;
+        for (int attempt = 0; attempt <= throttleRetries; attempt++) {
+            try {
+                limiter.acquire(provider, message.organizationId(), rates.perSecond(provider));
+            } catch (SendRateLimiter.RateLimitTimeout e) {
+                result = SendResult.failed(provider, e.getMessage(), true, null);
+                break;
+            }
+            result = call.get();
+            if (!throttled(result)) {
+                break;
+            }
+            backoff(attempt);
+        }
+        log.record(message, fromAddress, result);
+        return result;
+    }
+
+    /** The provider said to slow down (SES Throttling); Resend's 429 is already retried by its client. */
+    static boolean throttled(SendResult result) {
+        return result.status() == SendResult.Status.FAILED && result.retryable() && result.error() != null
+                && result.error().contains("Throttling");
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(Math.min(2000L, 200L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

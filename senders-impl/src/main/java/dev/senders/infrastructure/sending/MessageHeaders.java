@@ -1,0 +1,234 @@
+package dev.senders.infrastructure.sending;
+
+import dev.senders.api.sending.EmailMessage;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
+import java.io.UnsupportedEncodingException;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks and encodes the header fields of an {@link EmailMessage} the same way for every provider (uses Jakarta Mail).
+ * <ul>
+ *     <li>No CR, LF or other control character anywhere in an address, name, subject or header (header injection):
+ *     such a message is refused, never repaired.</li>
+ *     <li>Addresses are parsed strictly; internationalized domains become A-labels ({@code xn--...}); a non-ASCII
+ *     local part is refused (neither SES v1 nor the module supports SMTPUTF8).</li>
+ *     <li>A mailbox with a display name is formatted per RFC 5322 (quoted when needed) and RFC 2047 (encoded words
+ *     for non-ASCII names), e.g. {@code "Acme, Inc." <news@acme.com>} or {@code =?UTF-8?Q?Zo=C3=AB?= <z@acme.com>}.</li>
+ *     <li>Tag names and values are reduced to the characters SES and Resend accept: ASCII letters, digits, {@code _}
+ *     and {@code -}, at most {@value #MAX_TAG_LENGTH} characters; others become {@code _}.</li>
+ * </ul>
+ */
+public final class MessageHeaders {
+
+    public static final int MAX_TAG_LENGTH = 256;
+    /** Tag carrying {@link EmailMessage#organizationId()}; it overrides a message tag of the same name. */
+    public static final String ORGANIZATION_TAG = "organization";
+    /** Tag carrying {@link EmailMessage#campaignId()} when there is one; it overrides a message tag of the same name. */
+    public static final String CAMPAIGN_TAG = "campaign";
+
+    /** Header names the module sets itself; a message may not override them through {@link EmailMessage#headers()}. */
+    static final Set<String> RESERVED_HEADERS = Set.of("from", "sender", "to", "cc", "bcc", "reply-to", "subject",
+            "return-path", "mime-version", "content-type", "content-transfer-encoding");
+
+    /** RFC 5322 field name: printable US-ASCII except the colon. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]{1,76}");
+
+    private MessageHeaders() {
+    }
+
+    /** A message that must not be sent as it is; the message says why (never including the offending value). */
+    public static final class InvalidMessageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidMessageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The header fields of a message, checked and encoded for the wire.
+     *
+     * @param fromAddress the bare From address (ASCII, IDN domain as A-labels)
+     * @param from        the From mailbox, with the display name formatted and encoded
+     * @param toAddress   the bare recipient address
+     * @param to          the recipient mailbox (the bare address unless the message gave a name)
+     * @param replyTo     the Reply-To mailboxes
+     * @param subject     the subject, unchanged (the providers encode it)
+     * @param headers     the extra headers, unchanged, in the message's order
+     * @param tags        the sanitized tags: the message's, then {@value #ORGANIZATION_TAG} and {@value #CAMPAIGN_TAG}
+     */
+    public record Encoded(String fromAddress, String from, String toAddress, String to, List<String> replyTo,
+                          String subject, Map<String, String> headers, Map<String, String> tags) {
+    }
+
+    /** Checks and encodes the message's header fields; throws {@link InvalidMessageException} when it must not go. */
+    public static Encoded encode(EmailMessage message) {
+        requireClean("subject", message.subject(), true);
+        requireClean("fromName", message.fromName(), false);
+        InternetAddress from = parse("from", message.from());
+        String personal = message.fromName() != null && !message.fromName().isBlank()
+                ? message.fromName().strip() : from.getPersonal();
+        InternetAddress to = parse("to", message.to());
+        List<String> replyTo = message.replyTo().stream()
+                .map(r -> parse("replyTo", r))
+                .map(a -> mailbox(a.getAddress(), a.getPersonal()))
+                .toList();
+        return new Encoded(from.getAddress(), mailbox(from.getAddress(), personal), to.getAddress(),
+                mailbox(to.getAddress(), to.getPersonal()), replyTo, message.subject(), headers(message.headers()),
+                tags(message));
+    }
+
+    /**
+     * Parses one address strictly ({@code InternetAddress(s, true)}), either bare or {@code Name <addr>}, after
+     * converting an internationalized domain to A-labels.
+     */
+    public static InternetAddress parse(String field, String raw) {
+        requireClean(field, raw, false);
+        String s = raw == null ? "" : raw.strip();
+        if (s.isEmpty()) {
+            throw new InvalidMessageException(field + " is empty");
+        }
+        int lt = s.lastIndexOf('<');
+        boolean angle = lt >= 0 && s.endsWith(">");
+        String spec = angle ? s.substring(lt + 1, s.length() - 1).strip() : s;
+        String ascii = asciiAddrSpec(field, spec);
+        try {
+            InternetAddress parsed = new InternetAddress(angle ? s.substring(0, lt + 1) + ascii + ">" : ascii, true);
+            String address = parsed.getAddress();
+            if (address == null || address.indexOf('@') <= 0 || parsed.isGroup()) {
+                throw new InvalidMessageException(field + " is not a valid email address");
+            }
+            return parsed;
+        } catch (AddressException e) {
+            throw new InvalidMessageException(field + " is not a valid email address: " + e.getMessage());
+        }
+    }
+
+    /** {@code address}, or {@code Name <address>} with the name quoted (RFC 5322) and encoded (RFC 2047) as needed. */
+    public static String mailbox(String address, String personal) {
+        if (personal == null || personal.isBlank()) {
+            return address;
+        }
+        requireClean("display name", personal, false);
+        try {
+            String formatted = new InternetAddress(address, personal.strip(), StandardCharsets.UTF_8.name()).toString();
+            requireClean("display name", formatted, false); // encoded words are never folded, but make sure
+            return formatted;
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException("UTF-8 is always supported", e);
+        }
+    }
+
+    /** The domain of an addr-spec as A-labels, lower case, without a trailing dot ({@code null} stays null). */
+    public static String asciiDomain(String domain) {
+        if (domain == null) {
+            return null;
+        }
+        String d = domain.strip();
+        if (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        return IDN.toASCII(d).toLowerCase(Locale.ROOT);
+    }
+
+    /** The extra headers, checked: valid names, not one the module sets itself, no control characters in values. */
+    public static Map<String, String> headers(Map<String, String> headers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (name == null || !HEADER_NAME.matcher(name).matches()) {
+                throw new InvalidMessageException("a header name is not a valid RFC 5322 field name"
+                        + " (printable ASCII without ':' or spaces)");
+            }
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new InvalidMessageException("header " + name + " cannot be set as an extra header");
+            }
+            requireClean("header " + name, value, true);
+            out.put(name, value);
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The message's tags, then {@value #ORGANIZATION_TAG} and {@value #CAMPAIGN_TAG} (which win over message tags of
+     * the same name), all sanitized with {@link #sanitizeTag}. A tag whose name is blank is dropped.
+     */
+    public static Map<String, String> tags(EmailMessage message) {
+        Map<String, String> out = new LinkedHashMap<>();
+        message.tags().forEach((name, value) -> {
+            if (name != null && !name.isBlank()) {
+                out.put(sanitizeTag(name), sanitizeTag(value));
+            }
+        });
+        out.put(ORGANIZATION_TAG, sanitizeTag(message.organizationId()));
+        if (message.campaignId() != null && !message.campaignId().isBlank()) {
+            out.put(CAMPAIGN_TAG, sanitizeTag(message.campaignId()));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * A tag name or value SES and Resend accept: every character other than ASCII letters, digits, {@code _} and
+     * {@code -} becomes {@code _} (one per code point), cut to {@value #MAX_TAG_LENGTH}; empty or null becomes
+     * {@code _}.
+     */
+    public static String sanitizeTag(String value) {
+        if (value == null || value.isEmpty()) {
+            return "_";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_TAG_LENGTH));
+        value.codePoints().limit(MAX_TAG_LENGTH).forEach(cp -> sb.append(
+                (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_' || cp == '-'
+                        ? (char) cp : '_'));
+        return sb.toString();
+    }
+
+    /**
+     * Refuses CR, LF and every other control character (C0, DEL, C1, U+2028/U+2029) in {@code value}; a horizontal
+     * tab is allowed only where {@code tabAllowed}. {@code null} passes.
+     */
+    public static void requireClean(String field, String value, boolean tabAllowed) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean control = c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+            if (control && !(tabAllowed && c == '\t')) {
+                throw new InvalidMessageException(field + " contains "
+                        + (c == '\r' || c == '\n' ? "a line break" : "a control character")
+                        + String.format(" (U+%04X); refusing to send", (int) c));
+            }
+        }
+    }
+
+    /** {@code local@domain} with the domain as A-labels; a non-ASCII local part is refused. */
+    private static String asciiAddrSpec(String field, String spec) {
+        int at = spec.lastIndexOf('@');
+        if (at <= 0 || at == spec.length() - 1) {
+            throw new InvalidMessageException(field + " is not a valid email address");
+        }
+        String local = spec.substring(0, at);
+        String domain = spec.substring(at + 1);
+        if (!local.chars().allMatch(c -> c < 0x80)) {
+            throw new InvalidMessageException(field + " has a non-ASCII local part, which cannot be sent");
+        }
+        if (domain.chars().allMatch(c -> c < 0x80)) {
+            return spec;
+        }
+        try {
+            return local + "@" + IDN.toASCII(domain);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException(field + " has an invalid internationalized domain: " + e.getMessage());
+        }
+    }
+}

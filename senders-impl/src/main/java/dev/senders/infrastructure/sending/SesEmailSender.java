@@ -1,0 +1,262 @@
+package dev.senders.infrastructure.sending;
+
+import dev.senders.api.sending.EmailMessage;
+import dev.senders.api.sending.ProviderName;
+import dev.senders.api.sending.SendResult;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.retry.RetryUtils;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.Body;
+import software.amazon.awssdk.services.ses.model.Content;
+import software.amazon.awssdk.services.ses.model.MessageTag;
+import software.amazon.awssdk.services.ses.model.SendEmailRequest;
+import software.amazon.awssdk.services.ses.model.SendRawEmailRequest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Sends one {@link EmailMessage} through Amazon SES (v1 API), from a domain the caller says is verified.
+ * <p>
+ * A message without extra headers goes out with {@code SendEmail} (Source = the encoded From mailbox, subject and
+ * bodies in UTF-8, Reply-To, configuration set, tags). {@code SendEmail} cannot carry custom headers, so a message
+ * with {@link EmailMessage#headers()} (e.g. {@code List-Unsubscribe}) is built as MIME with Jakarta Mail and goes out
+ * with {@code SendRawEmail}, with the same Source, recipient, configuration set and tags. Either way one send is one
+ * SDK call. Within it, throttling and 5xx are retried with backoff up to the client's maximum attempts, but, unlike
+ * the client's default policy, a timed-out attempt is not: SES may have accepted it, and SES v1 has no idempotency.
+ * <p>
+ * Never throws for a provider failure: throttling, 5xx, timeouts and connection errors give a retryable
+ * {@code FAILED}; every other SES error (MessageRejected, MailFromDomainNotVerified, ConfigurationSetDoesNotExist,
+ * other 4xx) a non-retryable one with the SES code and message. Does not rate-limit or check suppression. Thread-safe.
+ */
+public final class SesEmailSender {
+
+    static final String CHARSET = "UTF-8";
+    private static final int DEFAULT_MAX_ATTEMPTS = 3;
+    private static final Set<String> THROTTLING_CODES = Set.of("Throttling", "ThrottlingException",
+            "TooManyRequestsException", "RequestThrottled", "SlowDown");
+
+    private final SesClient ses;
+    private final SdkPlugin sendRetries;
+
+    /**
+     * @param ses the application's SES client; its retry strategy's maximum attempts also bound the retries of a
+     *            send, but a send is retried only when SES certainly did not take the message (see
+     *            {@link #certainlyNotAccepted})
+     */
+    public SesEmailSender(SesClient ses) {
+        this.ses = Objects.requireNonNull(ses, "ses");
+        int maxAttempts = ses.serviceClientConfiguration().overrideConfiguration().retryStrategy()
+                .map(RetryStrategy::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
+        RetryStrategy strategy = DefaultRetryStrategy.standardStrategyBuilder()
+                .maxAttempts(maxAttempts)
+                .retryOnException(SesEmailSender::certainlyNotAccepted)
+                .treatAsThrottling(t -> t instanceof SdkException e && RetryUtils.isThrottlingException(e))
+                .useClientDefaults(false)
+                .build();
+        this.sendRetries = config -> config.overrideConfiguration(o -> o.retryStrategy(strategy));
+    }
+
+    /**
+     * Whether a failed attempt may be repeated without risking a second copy of the message (SES v1 has no
+     * idempotency key): throttling, clock skew, 5xx (as AWS advises) and connections that never reached SES.
+     * Unlike the client's default policy, a timed-out or broken attempt is not repeated: SES may have accepted it.
+     */
+    static boolean certainlyNotAccepted(Throwable t) {
+        if (t instanceof SdkServiceException e) {
+            return e.statusCode() >= 500 || RetryUtils.isThrottlingException(e) || RetryUtils.isClockSkewException(e);
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends the message.
+     *
+     * @param message          the message; its From domain must be {@code verifiedDomain} or a subdomain of it
+     * @param verifiedDomain   the organization's verified SES domain identity the From address belongs to
+     * @param configurationSet the SES configuration set for events, or null for none
+     */
+    public SendResult send(EmailMessage message, String verifiedDomain, String configurationSet) {
+        MessageHeaders.Encoded encoded;
+        try {
+            encoded = MessageHeaders.encode(message);
+            requireDomain(encoded.fromAddress(), verifiedDomain);
+        } catch (MessageHeaders.InvalidMessageException e) {
+            return failed(e.getMessage(), false);
+        }
+        String configSet = configurationSet == null || configurationSet.isBlank() ? null : configurationSet.strip();
+        try {
+            String messageId = encoded.headers().isEmpty()
+                    ? sendEmail(message, encoded, configSet)
+                    : sendRawEmail(message, encoded, configSet);
+            return SendResult.sent(ProviderName.SES, messageId, null);
+        } catch (AwsServiceException e) {
+            return serviceError(e);
+        } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
+            return failed("Amazon SES did not answer in time (the message may have been accepted): "
+                    + e.getMessage(), true);
+        } catch (AbortedException e) {
+            return failed("the call to Amazon SES was interrupted: " + e.getMessage(), true);
+        } catch (SdkClientException e) {
+            return failed("could not reach Amazon SES: " + e.getMessage(), true);
+        } catch (SdkException e) {
+            return failed("Amazon SES call failed: " + e.getMessage(), true);
+        } catch (MessagingException | IOException e) {
+            return failed("could not build the MIME message: " + e.getMessage(), false);
+        }
+    }
+
+    /** Throws unless {@code fromAddress}'s domain is {@code verifiedDomain} or one of its subdomains. */
+    static void requireDomain(String fromAddress, String verifiedDomain) {
+        if (verifiedDomain == null || verifiedDomain.isBlank()) {
+            throw new MessageHeaders.InvalidMessageException("no verified domain given for the sender");
+        }
+        String verified;
+        try {
+            verified = MessageHeaders.asciiDomain(verifiedDomain);
+        } catch (IllegalArgumentException e) {
+            throw new MessageHeaders.InvalidMessageException("the verified domain is not a valid domain name");
+        }
+        String domain = MessageHeaders.asciiDomain(fromAddress.substring(fromAddress.lastIndexOf('@') + 1));
+        if (!domain.equals(verified) && !domain.endsWith("." + verified)) {
+            throw new MessageHeaders.InvalidMessageException("sender domain does not match the verified domain: "
+                    + domain + " is not " + verified + " or one of its subdomains");
+        }
+    }
+
+    private String sendEmail(EmailMessage message, MessageHeaders.Encoded e, String configSet) {
+        Body.Builder body = Body.builder();
+        if (message.html() != null) {
+            body.html(content(message.html()));
+        }
+        if (message.text() != null) {
+            body.text(content(message.text()));
+        }
+        SendEmailRequest.Builder request = SendEmailRequest.builder()
+                .source(e.from())
+                .destination(d -> d.toAddresses(e.to()))
+                .message(m -> m.subject(content(e.subject())).body(body.build()))
+                .configurationSetName(configSet)
+                .overrideConfiguration(o -> o.addPlugin(sendRetries));
+        if (!e.replyTo().isEmpty()) {
+            request.replyToAddresses(e.replyTo());
+        }
+        List<MessageTag> tags = tags(e);
+        if (!tags.isEmpty()) {
+            request.tags(tags);
+        }
+        return ses.sendEmail(request.build()).messageId();
+    }
+
+    private String sendRawEmail(EmailMessage message, MessageHeaders.Encoded e, String configSet)
+            throws MessagingException, IOException {
+        SdkBytes raw = SdkBytes.fromByteArrayUnsafe(mime(message, e));
+        SendRawEmailRequest.Builder request = SendRawEmailRequest.builder()
+                .source(e.from())
+                .destinations(e.toAddress())
+                .rawMessage(r -> r.data(raw))
+                .configurationSetName(configSet)
+                .overrideConfiguration(o -> o.addPlugin(sendRetries));
+        List<MessageTag> tags = tags(e);
+        if (!tags.isEmpty()) {
+            request.tags(tags);
+        }
+        return ses.sendRawEmail(request.build()).messageId();
+    }
+
+    /** The message as MIME: the encoded header fields, the extra headers, text and/or HTML in UTF-8. */
+    static byte[] mime(EmailMessage message, MessageHeaders.Encoded e) throws MessagingException, IOException {
+        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()));
+        mime.setHeader("From", e.from());
+        mime.setHeader("To", e.to());
+        if (!e.replyTo().isEmpty()) {
+            mime.setHeader("Reply-To", String.join(", ", e.replyTo()));
+        }
+        mime.setSubject(e.subject(), CHARSET);
+        for (var h : e.headers().entrySet()) {
+            mime.addHeader(h.getKey(), headerValue(h.getKey(), h.getValue()));
+        }
+        if (message.html() != null && message.text() != null) {
+            MimeMultipart alternative = new MimeMultipart("alternative");
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText(message.text(), CHARSET, "plain");
+            MimeBodyPart html = new MimeBodyPart();
+            html.setText(message.html(), CHARSET, "html");
+            alternative.addBodyPart(text);
+            alternative.addBodyPart(html);
+            mime.setContent(alternative);
+        } else if (message.html() != null) {
+            mime.setText(message.html(), CHARSET, "html");
+        } else {
+            mime.setText(message.text(), CHARSET, "plain");
+        }
+        mime.saveChanges();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mime.writeTo(out);
+        return out.toByteArray();
+    }
+
+    /** An extra header's value, RFC 2047-encoded when not ASCII and folded to the line limit. */
+    private static String headerValue(String name, String value) throws UnsupportedEncodingException {
+        return MimeUtility.fold(name.length() + 2, MimeUtility.encodeText(value, CHARSET, null));
+    }
+
+    private static List<MessageTag> tags(MessageHeaders.Encoded e) {
+        return e.tags().entrySet().stream()
+                .map(t -> MessageTag.builder().name(t.getKey()).value(t.getValue()).build())
+                .toList();
+    }
+
+    private static Content content(String data) {
+        return Content.builder().data(data).charset(CHARSET).build();
+    }
+
+    private static SendResult serviceError(AwsServiceException e) {
+        String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : null;
+        String detail = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : e.getMessage();
+        int status = e.statusCode();
+        boolean retryable = status >= 500 || status == 429 || e.isThrottlingException()
+                || (code != null && THROTTLING_CODES.contains(code));
+        String what = code != null ? code : "HTTP " + status;
+        return failed("Amazon SES " + what + ": " + detail, retryable);
+    }
+
+    private static SendResult failed(String error, boolean retryable) {
+        return SendResult.failed(ProviderName.SES, error, retryable, null);
+    }
+
+    @Override
+    public String toString() {
+        return "SesEmailSender";
+    }
+}

@@ -1,0 +1,117 @@
+package dev.senders.infrastructure.sending;
+
+import dev.senders.api.sending.EmailMessage;
+import jakarta.mail.internet.InternetAddress;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageHeadersTest {
+
+    private static EmailMessage.Builder message() {
+        return EmailMessage.builder().to("bob@example.org").from("news@acme.com").subject("Hello").text("Hi")
+                .organizationId("org-1");
+    }
+
+    @Test
+    void displayNamesAreQuotedOrEncoded() throws Exception {
+        assertThat(MessageHeaders.mailbox("news@acme.com", "Acme, Inc.")).isEqualTo("\"Acme, Inc.\" <news@acme.com>");
+        assertThat(MessageHeaders.mailbox("news@acme.com", "Acme")).isEqualTo("Acme <news@acme.com>");
+        assertThat(MessageHeaders.mailbox("news@acme.com", "Say \"hi\"")).isEqualTo("\"Say \\\"hi\\\"\" <news@acme.com>");
+        assertThat(MessageHeaders.mailbox("news@acme.com", null)).isEqualTo("news@acme.com");
+        String encoded = MessageHeaders.mailbox("news@acme.com", "Zoë Café");
+        assertThat(encoded).startsWith("=?UTF-8?").endsWith("?= <news@acme.com>").isASCII();
+        assertThat(new InternetAddress(encoded, true).getPersonal()).isEqualTo("Zoë Café");
+        String longName = MessageHeaders.mailbox("news@acme.com", "Ünïcödé ".repeat(20).strip());
+        assertThat(longName).doesNotContain("\r", "\n");
+        assertThat(new InternetAddress(longName, true).getPersonal()).isEqualTo("Ünïcödé ".repeat(20).strip());
+    }
+
+    @Test
+    void addressesAreParsedStrictlyWithIdnDomainsAsALabels() {
+        assertThat(MessageHeaders.parse("to", "bob@bücher.example").getAddress()).isEqualTo("bob@xn--bcher-kva.example");
+        InternetAddress named = MessageHeaders.parse("to", "Bob Büchner <bob@bücher.example>");
+        assertThat(named.getAddress()).isEqualTo("bob@xn--bcher-kva.example");
+        assertThat(named.getPersonal()).isEqualTo("Bob Büchner");
+        for (String bad : new String[] {"", "bob", "bob@", "@example.org", "bob smith@example.org", "a@b.com, c@d.com",
+                "zoë@example.org", "group: a@b.com;"}) {
+            assertThatThrownBy(() -> MessageHeaders.parse("to", bad)).as(bad)
+                    .isInstanceOf(MessageHeaders.InvalidMessageException.class).hasMessageStartingWith("to ");
+        }
+    }
+
+    @Test
+    void controlCharactersAreRefusedEverywhere() {
+        assertThatThrownBy(() -> MessageHeaders.encode(message().subject("Hi\r\nBcc: x@evil.com").build()))
+                .isInstanceOf(MessageHeaders.InvalidMessageException.class).hasMessageContaining("subject")
+                .hasMessageContaining("line break");
+        assertThatThrownBy(() -> MessageHeaders.encode(message().fromName("Acme\nBcc: x@evil.com").build()))
+                .hasMessageContaining("fromName");
+        assertThatThrownBy(() -> MessageHeaders.encode(message().to("bob@example.org\r\nBcc: x@evil.com").build()))
+                .hasMessageContaining("to");
+        assertThatThrownBy(() -> MessageHeaders.encode(message().replyTo("a@acme.com\u0000").build()))
+                .hasMessageContaining("replyTo").hasMessageContaining("control character");
+        assertThatThrownBy(() -> MessageHeaders.encode(message().header("X-Foo", "a\r\nBcc: x@evil.com").build()))
+                .hasMessageContaining("header X-Foo");
+        assertThatThrownBy(() -> MessageHeaders.encode(message().header("X-Foo\r\nBcc", "x").build()))
+                .hasMessageContaining("header name");
+        assertThatThrownBy(() -> MessageHeaders.encode(message().subject("a\u2028b").build()))
+                .hasMessageContaining("subject");
+        // a tab is harmless in a subject or header value
+        assertThat(MessageHeaders.encode(message().subject("a\tb").header("X-Foo", "1\t2").build()).subject())
+                .isEqualTo("a\tb");
+    }
+
+    @Test
+    void structuralHeadersCannotBeOverridden() {
+        for (String name : new String[] {"Bcc", "from", "Content-Type", "Reply-To"}) {
+            assertThatThrownBy(() -> MessageHeaders.encode(message().header(name, "x@evil.com").build())).as(name)
+                    .isInstanceOf(MessageHeaders.InvalidMessageException.class).hasMessageContaining(name);
+        }
+        assertThat(MessageHeaders.encode(message().header("List-Unsubscribe", "<mailto:u@acme.com>").build()).headers())
+                .containsEntry("List-Unsubscribe", "<mailto:u@acme.com>");
+    }
+
+    @Test
+    void tagsAreSanitized() {
+        assertThat(MessageHeaders.sanitizeTag("Spring 2025/€")).isEqualTo("Spring_2025__");
+        assertThat(MessageHeaders.sanitizeTag("ok_-9Z")).isEqualTo("ok_-9Z");
+        assertThat(MessageHeaders.sanitizeTag("😀")).isEqualTo("_");
+        assertThat(MessageHeaders.sanitizeTag("")).isEqualTo("_");
+        assertThat(MessageHeaders.sanitizeTag(null)).isEqualTo("_");
+        assertThat(MessageHeaders.sanitizeTag("x".repeat(300))).hasSize(256);
+
+        EmailMessage m = message().organizationId("org 1").campaignId("c/2").tag("kind", "news letter")
+                .tag("organization", "spoofed").tag(" ", "dropped").build();
+        assertThat(MessageHeaders.tags(m)).containsOnly(
+                org.assertj.core.api.Assertions.entry("kind", "news_letter"),
+                org.assertj.core.api.Assertions.entry("organization", "org_1"),
+                org.assertj.core.api.Assertions.entry("campaign", "c_2"));
+        assertThat(MessageHeaders.tags(message().build())).containsOnlyKeys("organization");
+    }
+
+    @Test
+    void encodeCombinesEverything() {
+        MessageHeaders.Encoded e = MessageHeaders.encode(message().from("news@Bücher.example").fromName("Zoë")
+                .to("Bob <bob@example.org>").addReplyTo("Support <help@acme.com>").addReplyTo("x@acme.com").build());
+        assertThat(e.fromAddress()).isEqualTo("news@xn--bcher-kva.example");
+        assertThat(e.from()).startsWith("=?UTF-8?").endsWith("<news@xn--bcher-kva.example>");
+        assertThat(e.toAddress()).isEqualTo("bob@example.org");
+        assertThat(e.to()).isEqualTo("Bob <bob@example.org>");
+        assertThat(e.replyTo()).containsExactly("Support <help@acme.com>", "x@acme.com");
+    }
+
+    @Test
+    void senderDomainMustBeTheVerifiedOneOrASubdomain() {
+        SesEmailSender.requireDomain("a@acme.com", "acme.com");
+        SesEmailSender.requireDomain("a@mail.ACME.com", "Acme.com.");
+        SesEmailSender.requireDomain("a@xn--bcher-kva.example", "bücher.example");
+        for (String from : new String[] {"a@notacme.com", "a@acme.com.evil.com", "a@com"}) {
+            assertThatThrownBy(() -> SesEmailSender.requireDomain(from, "acme.com")).as(from)
+                    .hasMessageContaining("sender domain does not match the verified domain");
+        }
+        assertThatThrownBy(() -> SesEmailSender.requireDomain("a@acme.com", " "))
+                .isInstanceOf(MessageHeaders.InvalidMessageException.class);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.senders.infrastructure.sending;
+
+import dev.senders.sandbox.ResendStub;
+import dev.senders.api.sending.EmailMessage;
+import jakarta.ws.rs.client.Client;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.eclipse.microprofile.config.spi.Converter;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ResendSettingsTest {
+
+    @Test
+    void defaults() {
+        ResendSettings s = settings(Map.of());
+        assertThat(s.baseUrl()).isEqualTo(URI.create("https://api.resend.com"));
+        assertThat(s.apiKey()).isEmpty();
+        assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.maxRetries()).isEqualTo(3);
+        assertThat(s.maxRetryAfter()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.fromAddress()).isEqualTo("notifications@senders-platform.com");
+        assertThat(s.fromName()).isEmpty();
+        assertThat(s.toString()).contains("apiKey=missing");
+    }
+
+    @Test
+    void configuredValuesAndTheEnvironmentKey() {
+        ResendSettings s = settings(Map.of("senders.resend.base-url", "http://127.0.0.1:9999",
+                "RESEND_API_KEY", "re_from_env", "senders.resend.timeout", "PT2S", "senders.resend.max-retries", "0",
+                "senders.resend.max-retry-after", "PT1S", "senders.resend.from-address", "mail@platform.example",
+                "senders.resend.from-name", "Platform"));
+        assertThat(s.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9999"));
+        assertThat(s.apiKey()).contains("re_from_env");
+        assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.maxRetries()).isZero();
+        assertThat(s.maxRetryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.fromAddress()).isEqualTo("mail@platform.example");
+        assertThat(s.fromName()).contains("Platform");
+        assertThat(s.toString()).contains("apiKey=set").doesNotContain("re_from_env");
+
+        assertThat(settings(Map.of("senders.resend.api-key", "re_config", "RESEND_API_KEY", "re_env")).apiKey())
+                .contains("re_config");
+    }
+
+    @Test
+    void invalidValuesNameTheirKey() {
+        assertThatThrownBy(() -> settings(Map.of("senders.resend.timeout", "10s")).timeout())
+                .hasMessageContaining("senders.resend.timeout");
+        assertThatThrownBy(() -> settings(Map.of("senders.resend.max-retry-after", "PT0S")).maxRetryAfter())
+                .hasMessageContaining("senders.resend.max-retry-after");
+        assertThatThrownBy(() -> settings(Map.of("senders.resend.max-retries", "-1")).maxRetries())
+                .hasMessageContaining("senders.resend.max-retries");
+        assertThatThrownBy(() -> settings(Map.of("senders.resend.base-url", "api.resend.com")).baseUrl())
+                .hasMessageContaining("senders.resend.base-url");
+    }
+
+    @Test
+    void theProducersWireAWorkingSender() {
+        try (ResendStub stub = ResendStub.start().expectApiKey("re_wired")) {
+            ResendSettings settings = settings(Map.of("senders.resend.base-url", stub.endpoint().toString(),
+                    "senders.resend.api-key", "re_wired", "senders.resend.timeout", "PT2S"));
+            SendingProducers producers = new SendingProducers();
+            Client client = producers.httpClient(settings);
+            try {
+                ResendEmailSender sender = producers.resendEmailSender(client, settings);
+                assertThat(sender.toString()).doesNotContain("re_wired");
+                assertThat(sender.send(EmailMessage.builder().to("bob@example.org").from("news@acme.com")
+                        .subject("Hi").text("Hi").organizationId("org-1").build()).success()).isTrue();
+            } finally {
+                producers.closeHttpClient(client);
+            }
+        }
+    }
+
+    static ResendSettings settings(Map<String, String> values) {
+        ResendSettings settings = new ResendSettings();
+        settings.config = new MapConfig(values);
+        return settings;
+    }
+
+    record MapConfig(Map<String, String> values) implements Config {
+        @Override
+        public <T> T getValue(String name, Class<T> type) {
+            return getOptionalValue(name, type).orElseThrow(() -> new NoSuchElementException(name));
+        }
+
+        @Override
+        public ConfigValue getConfigValue(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
+            return Optional.ofNullable(values.get(name)).filter(v -> !v.isEmpty()).map(type::cast);
+        }
+
+        @Override
+        public Iterable<String> getPropertyNames() {
+            return values.keySet();
+        }
+
+        @Override
+        public Iterable<ConfigSource> getConfigSources() {
+            return List.of();
+        }
+
+        @Override
+        public <T> Optional<Converter<T>> getConverter(Class<T> type) {
+            return Optional.empty();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) {
+            throw new IllegalArgumentException();
+        }
+    }
+}
