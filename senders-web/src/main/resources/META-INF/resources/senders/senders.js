@@ -1103,6 +1103,14 @@
 
   api('senders/account').then((account) => {
     if (account && account.localSandbox === true) $('sandbox-banner').hidden = false;
+    if (account && account.ses && account.ses.sandbox === true) {
+      const quota = account.ses.max24HourSend >= 0 ? account.ses.max24HourSend : 200;
+      const rate = account.ses.maxSendRate >= 0 ? account.ses.maxSendRate : 1;
+      $('ses-sandbox-text').textContent = 'Your Amazon SES account is in the SES sandbox: at most ' + quota +
+        ' emails a day, ' + rate + ' per second, and only to verified addresses. Request production access in' +
+        ' the AWS console before sending campaigns.';
+      $('ses-sandbox-banner').hidden = false;
+    }
   }).catch(() => { /* the banner is optional */ });
 
   loadPage(1);
