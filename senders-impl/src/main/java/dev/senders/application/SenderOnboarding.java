@@ -44,6 +44,9 @@ public class SenderOnboarding {
     SenderUsageChecks usageChecks;
 
     @Inject
+    dev.senders.application.audit.AuditLog audit;
+
+    @Inject
     jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     @Inject
@@ -82,6 +85,7 @@ public class SenderOnboarding {
             sender.setOwnershipRequired(senders.heldByAnotherOrganization(org, address.domain()));
         }
         senders.add(sender);
+        audit.record(tenant, "sender.added", "sender", sender.getId(), address.emailAddress());
         changes.fire(new dev.senders.application.sending.SendersChanged(org));
         LOG.info(() -> "Sender " + sender.getId() + " added for organization " + org + " (domain "
                 + address.domain() + ")");
@@ -114,6 +118,7 @@ public class SenderOnboarding {
         String domain = sender.getDomain();
         senders.lockDomain(domain);
         senders.remove(sender);
+        audit.record(tenant, "sender.removed", "sender", id, sender.getEmailAddress());
         changes.fire(new dev.senders.application.sending.SendersChanged(org));
         if (senders.countOnDomain(domain) == 0) {
             // Last user of the identity, in any organization. A failure here rolls the removal back.

@@ -44,6 +44,9 @@ public class SenderVerification {
     DomainStatusUpdater updater;
 
     @Inject
+    dev.senders.application.audit.AuditLog audit;
+
+    @Inject
     jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     /** SES's raw answer for a domain. */
@@ -115,6 +118,7 @@ public class SenderVerification {
             s.setDkimStatus(dev.senders.domain.model.DkimStatus.PENDING);
             s.setVerificationError(null);
         }
+        audit.record(tenant, "sender.verification-restarted", "sender", id, sender.getDomain());
         changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }
@@ -134,6 +138,7 @@ public class SenderVerification {
         });
         sender.setDefaultSender(true);
         senders.entityManager().flush();
+        audit.record(tenant, "sender.default-set", "sender", id, sender.getEmailAddress());
         changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }

@@ -49,6 +49,9 @@ public class VerificationSweep {
     JobCoordination coordination;
 
     @Inject
+    dev.senders.infrastructure.metrics.SendersMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "senders.verification.ses-calls-per-second", defaultValue = "1")
     double callsPerSecond;
 
@@ -125,6 +128,7 @@ public class VerificationSweep {
         }
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         Summary summary = new Summary(domains.size(), changed, failed, calls, millis, null);
+        metrics.verificationRun(domains.size(), changed);
         LOG.info(String.format("Senders verification sweep: checked=%d changed=%d failed=%d sesCalls=%d duration=%dms",
                 summary.checked(), changed, failed, calls, millis));
         return summary;

@@ -5,6 +5,7 @@ import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.address.SenderAddressPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -90,7 +91,8 @@ public class ProviderRouting {
                 .findFirst();
     }
 
-    void invalidate(@Observes SendersChanged change) {
+    /** After the change commits (or rolls back): earlier, a concurrent send could cache the old state again. */
+    void invalidate(@Observes(during = TransactionPhase.AFTER_COMPLETION) SendersChanged change) {
         cache.remove(change.organizationId());
     }
 

@@ -32,6 +32,9 @@ public class ProviderSend {
     ProviderRates rates;
 
     @Inject
+    dev.senders.infrastructure.metrics.SendersMetrics metrics;
+
+    @Inject
     @ConfigProperty(name = "senders.sending.throttle-retries", defaultValue = "3")
     int throttleRetries;
 
@@ -44,12 +47,17 @@ public class ProviderSend {
         if (suppressions.isSuppressed(message.organizationId(), message.to())) {
             SendResult suppressed = SendResult.suppressed(provider, message.to() + " is on the suppression list");
             log.record(message, fromAddress, suppressed);
+            metrics.emailSent(provider.wire(), "suppressed");
             return suppressed;
         }
         SendResult result = null;
         for (int attempt = 0; attempt <= throttleRetries; attempt++) {
+            if (attempt > 0) {
+                metrics.retried(provider.wire());
+            }
             try {
-                limiter.acquire(provider, message.organizationId(), rates.perSecond(provider));
+                metrics.rateLimitWait(provider.wire(),
+                        limiter.acquire(provider, message.organizationId(), rates.perSecond(provider)));
             } catch (SendRateLimiter.RateLimitTimeout e) {
                 result = SendResult.failed(provider, e.getMessage(), true, null);
                 break;
@@ -58,9 +66,11 @@ public class ProviderSend {
             if (!throttled(result)) {
                 break;
             }
+            metrics.throttled(provider.wire());
             backoff(attempt);
         }
         log.record(message, fromAddress, result);
+        metrics.emailSent(provider.wire(), result.status().name());
         return result;
     }
 

@@ -20,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -34,6 +35,12 @@ import java.util.Set;
 @Path("senders")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "400", ref = "BadRequest")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
+@APIResponse(responseCode = "404", ref = "NotFound")
+@APIResponse(responseCode = "409", ref = "Conflict")
+@APIResponse(responseCode = "429", ref = "TooManyRequests")
+@APIResponse(responseCode = "502", ref = "ProviderError")
 public class SenderResource {
 
     @Inject

@@ -28,7 +28,9 @@ import java.util.List;
  */
 public class TestEnvironment implements LauncherSessionListener {
 
-    public static final String RESEND_API_KEY = "re_test_key_for_the_stub";
+    public static final String RESEND_API_KEY = dev.senders.sandbox.TestCredentials.RESEND_API_KEY;
+    public static final String SES_ACCESS_KEY = dev.senders.sandbox.TestCredentials.SES_ACCESS_KEY;
+    public static final String SES_SECRET_KEY = dev.senders.sandbox.TestCredentials.SES_SECRET_KEY;
     /** The Resend rate the deployed module enforces in the tests (Resend's own default is 2 per second). */
     public static final int RESEND_RATE = 10;
 
@@ -122,10 +124,7 @@ public class TestEnvironment implements LauncherSessionListener {
                 "-Dsenders.db.password=" + password,
                 "-Dsenders.ses.endpoint=" + ses.endpoint(),
                 "-Dsenders.ses.region=ap-southeast-1",
-                "-Dsenders.ses.access-key-id=AKIATESTSTUBKEY00001",
-                "-Dsenders.ses.secret-access-key=test-secret-for-the-stub",
                 "-Dsenders.resend.base-url=" + resend.endpoint(),
-                "-Dsenders.resend.api-key=" + RESEND_API_KEY,
                 "-Dsenders.dns.servers=" + dns.address(),
                 "-Dsenders.dns.timeout=PT1S",
                 "-Dsenders.resend.from-address=notifications@platform-mail.com",
@@ -133,7 +132,18 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     static List<String> payaraMicroOptions() throws IOException {
-        return List.of("--disablephonehome", "--prebootcommandfile", prebootCommands().toString());
+        return List.of("--disablephonehome", "--prebootcommandfile", prebootCommands().toString(),
+                "--systemproperties", secrets().toString());
+    }
+
+    /** The credentials go in a file, not on the command line, so no process listing or log shows them. */
+    static Path secrets() throws IOException {
+        Path file = Path.of("target", "payara-secrets.properties").toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "senders.ses.access-key-id=" + SES_ACCESS_KEY + "\n"
+                + "senders.ses.secret-access-key=" + SES_SECRET_KEY + "\n"
+                + "senders.resend.api-key=" + RESEND_API_KEY + "\n");
+        return file;
     }
 
     /** Binds Payara Micro's HTTP listener to loopback. */

@@ -1,0 +1,58 @@
+package dev.senders.infrastructure.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The module's MicroProfile Metrics (served by the server at /metrics, application scope): emails by provider and
+ * outcome, throttles and retries, rate-limit waits, verification runs, webhook events and rejections, suppressions.
+ */
+@ApplicationScoped
+public class SendersMetrics {
+
+    @Inject
+    MetricRegistry registry;
+
+    public void emailSent(String provider, String outcome) {
+        registry.counter("senders.emails", tag("provider", provider), tag("outcome", outcome)).inc();
+    }
+
+    public void throttled(String provider) {
+        registry.counter("senders.throttles", tag("provider", provider)).inc();
+    }
+
+    public void retried(String provider) {
+        registry.counter("senders.retries", tag("provider", provider)).inc();
+    }
+
+    public void rateLimitWait(String provider, Duration waited) {
+        registry.timer("senders.rate.limit.wait", tag("provider", provider)).update(waited);
+    }
+
+    public void verificationRun(int checked, int changed) {
+        registry.counter("senders.verification.runs").inc();
+        registry.counter("senders.verification.checked").inc(checked);
+        registry.counter("senders.verification.changed").inc(changed);
+    }
+
+    public void webhookEvent(String type) {
+        registry.counter("senders.webhook.events", tag("type", type)).inc();
+    }
+
+    public void webhookRejected(String reason) {
+        registry.counter("senders.webhook.rejected", tag("reason", reason)).inc();
+    }
+
+    public void suppressed(String type) {
+        registry.counter("senders.suppressions", tag("type", type)).inc();
+    }
+
+    private static Tag tag(String name, String value) {
+        return new Tag(name, value == null ? "unknown" : value.toLowerCase(Locale.ROOT));
+    }
+}
