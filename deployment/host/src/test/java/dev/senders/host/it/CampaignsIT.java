@@ -1,0 +1,555 @@
+package dev.senders.host.it;
+
+import dev.senders.sandbox.ResendStub;
+import dev.senders.sandbox.SesStub;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Story 3 from the host's side: the host's campaigns send through the Senders module's provider factory (SES from a
+ * verified default domain, Resend from the platform's address otherwise), record the provider of every item, keep
+ * to the rate limit, retry throttled items without sending anything twice, and carry on after a crash.
+ */
+@ExtendWith(ArquillianExtension.class)
+class CampaignsIT {
+
+    private static final Duration DONE_WITHIN = Duration.ofSeconds(90);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HostDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private TestUsers.User user;
+    private Api api;
+    private String tag;
+
+    /** One row of campaign_items. */
+    record Item(long id, String recipient, String status, String providerUsed, String messageId, Timestamp sentAt,
+                String error, String warning, int attempts) {
+    }
+
+    @BeforeEach
+    void freshOrganization() {
+        user = TestUsers.inNewOrganization();
+        api = Api.as(base, user);
+        tag = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ------------------------------------------------------------------ the epic's checks
+
+    @Test
+    void v3_1_campaignWithoutVerifiedDomainUsesResend() {
+        String from = "news@unverified-" + tag + ".com";
+        JsonObject created = create(api, from, recipients(3));
+        assertThat(created.getString("status")).isEqualTo("draft");
+        assertThat(created.getInt("total")).isEqualTo(3);
+        assertThat(created.getString("warning")).contains("platform's shared domain");
+
+        long id = startAndAwait(api, created);
+
+        List<Item> items = items(id);
+        assertThat(items).hasSize(3).allSatisfy(i -> {
+            assertThat(i.status()).isEqualTo("sent");
+            assertThat(i.providerUsed()).isEqualTo("resend");
+        });
+        List<ResendStub.SentEmail> emails = resendEmailsOf(items);
+        assertThat(emails).hasSize(3);
+        assertThat(emails.stream().map(e -> e.to().get(0)))
+                .containsExactlyInAnyOrderElementsOf(items.stream().map(Item::recipient).toList());
+        assertThat(emails).allSatisfy(e -> assertThat(e.tags()).containsEntry("campaign", String.valueOf(id)));
+        assertThat(TestEnvironment.ses().sentMessages()).noneMatch(m -> m.source().contains(tag));
+
+        // the Analytics page's API shows the counts and the provider
+        JsonObject shown = api.get("host-api/campaigns/" + id).json();
+        assertThat(shown.getString("status")).isEqualTo("sent");
+        assertThat(shown.getJsonObject("counts").getInt("sent")).isEqualTo(3);
+        assertThat(shown.getJsonObject("providers").getInt("resend")).isEqualTo(3);
+        assertThat(shown.isNull("completedAt")).isFalse();
+    }
+
+    @Test
+    void v3_4_campaignFromVerifiedDefaultDomainUsesSes() {
+        String domain = "verified-" + tag + ".com";
+        verifiedDefault(api, "news@" + domain);
+
+        JsonObject created = create(api, "news@" + domain, recipients(4));
+        assertThat(created.isNull("warning")).as(created.toString()).isTrue();
+        long id = startAndAwait(api, created);
+
+        List<Item> items = items(id);
+        assertThat(items).hasSize(4).allSatisfy(i -> {
+            assertThat(i.status()).isEqualTo("sent");
+            assertThat(i.providerUsed()).isEqualTo("ses");
+            assertThat(i.warning()).isNull();
+        });
+        List<SesStub.SentMessage> messages = sesMessagesTo(items);
+        assertThat(messages).hasSize(4).allSatisfy(m -> {
+            assertThat(m.source()).contains("news@" + domain);
+            assertThat(m.tags()).containsEntry("organization", user.organizationId())
+                    .containsEntry("campaign", String.valueOf(id));
+        });
+        assertThat(resendEmailsOf(items)).isEmpty();
+    }
+
+    @Test
+    void v3_6_nonMatchingSenderFallsBackToResendWithWarning() {
+        verifiedDefault(api, "news@verified-" + tag + ".com");
+        String other = "hello@elsewhere-" + tag + ".com";
+
+        JsonObject created = create(api, other, recipients(2));
+        assertThat(created.getString("warning"))
+                .isEqualTo("This sender's domain isn't verified for your organization; the campaign will go out"
+                        + " through the platform's shared domain with your address as Reply-To.");
+        long id = startAndAwait(api, created);
+
+        List<Item> items = items(id);
+        assertThat(items).allSatisfy(i -> {
+            assertThat(i.status()).isEqualTo("sent");
+            assertThat(i.providerUsed()).isEqualTo("resend");
+            assertThat(i.warning()).as("the module's warning on the item").isNotBlank();
+        });
+        List<ResendStub.SentEmail> emails = resendEmailsOf(items);
+        assertThat(emails).hasSize(2).allSatisfy(e -> {
+            assertThat(e.replyTo()).containsExactly(other);
+            assertThat(e.from()).doesNotContain("elsewhere-" + tag).doesNotContain("verified-" + tag);
+        });
+        assertThat(api.get("host-api/campaigns").json().getJsonArray("campaigns").getJsonObject(0)
+                .getInt("itemsWithWarning")).isEqualTo(2);
+    }
+
+    @Test
+    void v3_7_fiftyEmailsRespectTheRateLimit() {
+        String domain = "rate-" + tag + ".com";
+        verifiedDefault(api, "news@" + domain);
+        JsonObject created = create(api, "news@" + domain, recipients(50));
+
+        SesStub ses = TestEnvironment.ses();
+        ses.enforceMaxSendRate(true); // a send over SES's 14 per second would answer Throttling
+        long id;
+        try {
+            id = startAndAwait(api, created);
+        } finally {
+            ses.enforceMaxSendRate(false);
+        }
+
+        List<Item> items = items(id);
+        assertThat(items).hasSize(50).allSatisfy(i -> {
+            assertThat(i.status()).isEqualTo("sent");
+            assertThat(i.providerUsed()).isEqualTo("ses");
+        });
+        List<String> recipients = items.stream().map(Item::recipient).toList();
+        List<SesStub.Call> sends = ses.calls().stream()
+                .filter(c -> "SendEmail".equals(c.action()) || "SendRawEmail".equals(c.action()))
+                .filter(c -> c.params().values().stream().anyMatch(recipients::contains))
+                .toList();
+        assertThat(sends).as("no send was throttled").allSatisfy(c -> assertThat(c.errorCode()).isNull());
+        assertThat(sends).hasSize(50);
+        List<Long> at = sends.stream().map(SesStub.Call::receivedNanos).sorted().toList();
+        for (int i = 0; i < at.size(); i++) {
+            long start = at.get(i);
+            long inOneSecond = at.stream().filter(t -> t >= start && t < start + 1_000_000_000L).count();
+            assertThat(inOneSecond).as("sends in the second from send " + i).isLessThanOrEqualTo(14);
+        }
+        assertThat(Duration.ofNanos(at.get(at.size() - 1) - at.get(0)))
+                .as("50 sends at most 14 a second take at least (50 - 14) / 14 s")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void v3_8_providerUsedIsRecordedOnEveryItem() {
+        String domain = "tracked-" + tag + ".com";
+        verifiedDefault(api, "news@" + domain);
+        long viaSes = startAndAwait(api, create(api, "news@" + domain, recipients(5)));
+        long viaResend = startAndAwait(api, create(api, "news@other-" + tag + ".com", recipients(3)));
+
+        List<Item> sesItems = items(viaSes);
+        List<Item> resendItems = items(viaResend);
+        assertThat(sesItems).extracting(Item::providerUsed).containsOnly("ses").hasSize(5);
+        assertThat(resendItems).extracting(Item::providerUsed).containsOnly("resend").hasSize(3);
+        // every item carries the provider's own message id and when it went out
+        List<String> sesIds = sesMessagesTo(sesItems).stream().map(SesStub.SentMessage::messageId).toList();
+        assertThat(sesItems).allSatisfy(i -> {
+            assertThat(i.sentAt()).isNotNull();
+            assertThat(i.messageId()).isIn(sesIds);
+        });
+        List<String> resendIds = resendEmailsOf(resendItems).stream().map(ResendStub.SentEmail::id).toList();
+        assertThat(resendItems).allSatisfy(i -> {
+            assertThat(i.sentAt()).isNotNull();
+            assertThat(i.messageId()).isIn(resendIds);
+        });
+        JsonObject listed = api.get("host-api/campaigns").json();
+        Map<Long, JsonObject> byId = listed.getJsonArray("campaigns").stream().map(JsonObject.class::cast)
+                .collect(Collectors.toMap(c -> c.getJsonNumber("id").longValue(), c -> c));
+        assertThat(byId.get(viaSes).getJsonObject("providers")).isEqualTo(Json.createObjectBuilder()
+                .add("ses", 5).build());
+        assertThat(byId.get(viaResend).getJsonObject("providers")).isEqualTo(Json.createObjectBuilder()
+                .add("resend", 3).build());
+    }
+
+    @Test
+    void v3_12_removingTheDefaultDuringACampaignFallsBackToResend() {
+        String domain = "removed-" + tag + ".com";
+        long defaultSender = verifiedDefault(api, "news@" + domain);
+        long campaignSender = senderId(api, "hello@" + domain);
+        assertThat(api.get("api/senders/" + campaignSender).json().getJsonObject("sender")
+                .getString("verificationStatus")).isEqualTo("verified");
+        JsonObject created = create(api, "hello@" + domain, recipients(6));
+        assertThat(created.isNull("warning")).isTrue();
+
+        // the first message is accepted by SES but answered late: the campaign is surely still sending meanwhile
+        // (a message without extra headers goes out with SendEmail)
+        TestEnvironment.ses().delayNext("SendEmail", 1, Duration.ofSeconds(2));
+        long id = start(api, created);
+        List<String> recipients = items(id).stream().map(Item::recipient).toList();
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestEnvironment.ses().sentMessages().stream()
+                .anyMatch(m -> recipients.contains(m.to().get(0))));
+
+        // the campaign's own address may not go while it sends; the default may
+        Api.Reply refused = api.delete("api/senders/" + campaignSender);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.body()).contains(created.getString("name"));
+        Api.Reply removed = api.delete("api/senders/" + defaultSender);
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+
+        awaitSent(id);
+        List<Item> items = items(id);
+        assertThat(items).allSatisfy(i -> assertThat(i.status()).isEqualTo("sent"));
+        List<Item> bySendTime = items.stream().sorted((a, b) -> a.sentAt().compareTo(b.sentAt())).toList();
+        assertThat(bySendTime.get(0).providerUsed()).isEqualTo("ses");
+        List<Item> rest = bySendTime.subList(1, bySendTime.size());
+        assertThat(rest).as("the remaining items fall back to Resend with a warning").allSatisfy(i -> {
+            assertThat(i.providerUsed()).isEqualTo("resend");
+            assertThat(i.warning()).isNotBlank();
+        });
+        // everyone got exactly one email
+        assertThat(sesMessagesTo(items)).hasSize(1);
+        assertThat(resendEmailsOf(items)).hasSize(5)
+                .allSatisfy(e -> assertThat(e.replyTo()).containsExactly("hello@" + domain));
+    }
+
+    // ------------------------------------------------------------------ robustness
+
+    @Test
+    void aThrottledItemIsRetriedAndSentOnce() {
+        JsonObject created = create(api, "news@throttled-" + tag + ".com", recipients(1));
+        // more 429s than the module retries itself (senders.resend.max-retries = 3): the host's retry takes over
+        TestEnvironment.resend().failNext(4, 429, "rate_limit_exceeded", "Too many requests", 1);
+        long id = startAndAwait(api, created);
+
+        Item item = items(id).get(0);
+        assertThat(item.status()).isEqualTo("sent");
+        assertThat(item.providerUsed()).isEqualTo("resend");
+        assertThat(item.attempts()).as("one host retry after the module's own gave up").isEqualTo(2);
+        String key = "campaign-item-" + item.id();
+        assertThat(TestEnvironment.resend().requests()).filteredOn(r -> key.equals(r.idempotencyKey()))
+                .filteredOn(r -> r.status() == 429).hasSize(4);
+        assertThat(TestEnvironment.resend().sentEmails()).filteredOn(e -> key.equals(e.idempotencyKey()))
+                .hasSize(1).first().satisfies(e -> assertThat(e.id()).isEqualTo(item.messageId()));
+    }
+
+    @Test
+    void twoConcurrentCampaignsSendEveryItemExactlyOnce() throws Exception {
+        Api other = Api.as(base, TestUsers.inNewOrganization());
+        verifiedDefault(api, "news@first-" + tag + ".com");
+        verifiedDefault(other, "news@second-" + tag + ".com");
+        List<String> shared = recipients(5);
+        List<String> first = new ArrayList<>(shared);
+        first.addAll(recipients(15));
+        List<String> second = new ArrayList<>(shared);
+        second.addAll(recipients(15));
+        JsonObject a = create(api, "news@first-" + tag + ".com", first);
+        JsonObject b = create(other, "news@second-" + tag + ".com", second);
+
+        CompletableFuture<Long> startA = CompletableFuture.supplyAsync(() -> start(api, a));
+        CompletableFuture<Long> startB = CompletableFuture.supplyAsync(() -> start(other, b));
+        long idA = startA.get();
+        long idB = startB.get();
+        // a start is refused once the campaign is sending
+        assertThat(api.post("host-api/campaigns/" + idA + "/start", "{}").status()).isEqualTo(409);
+        awaitSent(idA);
+        awaitSent(idB);
+
+        for (long id : List.of(idA, idB)) {
+            List<Item> items = items(id);
+            assertThat(items).hasSize(20).allSatisfy(i -> {
+                assertThat(i.status()).isEqualTo("sent");
+                assertThat(i.attempts()).as("claimed once").isEqualTo(1);
+            });
+            Map<String, Long> perRecipient = TestEnvironment.ses().sentMessages().stream()
+                    .filter(m -> String.valueOf(id).equals(m.tags().get("campaign")))
+                    .collect(Collectors.groupingBy(m -> m.to().get(0), Collectors.counting()));
+            assertThat(perRecipient).hasSize(20).allSatisfy((r, n) -> assertThat(n).as(r).isEqualTo(1));
+        }
+        // the shared recipients got one email from each campaign
+        assertThat(TestEnvironment.ses().sentMessages()).filteredOn(m -> shared.contains(m.to().get(0))).hasSize(10);
+
+        // together, the two campaigns never went over the account's rate in any second, as the stub saw it
+        List<Long> at = TestEnvironment.ses().sentMessages().stream()
+                .filter(m -> List.of(String.valueOf(idA), String.valueOf(idB)).contains(m.tags().get("campaign")))
+                .map(m -> m.timestamp().toEpochMilli()).sorted().toList();
+        assertThat(at).hasSize(40);
+        double allowed = SesStub.DEFAULT_MAX_SEND_RATE;
+        for (long start : at) {
+            long inOneSecond = at.stream().filter(t -> t >= start && t < start + 1000).count();
+            assertThat(inOneSecond).as("sends in the second from " + start).isLessThanOrEqualTo((long) allowed);
+        }
+    }
+
+    @Test
+    void aCampaignInterruptedMidSendIsResumedWithoutSendingTwice() {
+        // a campaign that went out, then "crashed" after the provider took item 1 but before the host recorded it,
+        // and before items 2 and 3 were sent at all
+        JsonObject created = create(api, "news@crashed-" + tag + ".com", recipients(3));
+        long id = startAndAwait(api, created);
+        List<Item> before = items(id);
+        Item first = before.get(0);
+        sql("delete from campaign_items where id in (" + before.get(1).id() + ", " + before.get(2).id() + ")");
+        sql("update campaign_items set status = 'sending', claimed_by = 'crashed-instance',"
+                + " claimed_at = now() - interval '1 hour', message_id = null, sent_at = null where id = " + first.id());
+        List<String> more = recipients(2);
+        for (String r : more) {
+            sql("insert into campaign_items (campaign_id, organization_id, recipient) values (" + id + ", '"
+                    + user.organizationId() + "', '" + r + "')");
+        }
+        sql("update campaigns set status = 'sending', completed_at = null where id = " + id);
+
+        // nobody calls start: the resume job finds the campaign, takes over the stale claim and sends the rest
+        awaitSent(id);
+        List<Item> after = items(id);
+        assertThat(after).hasSize(3).allSatisfy(i -> assertThat(i.status()).isEqualTo("sent"));
+        Item resumed = after.stream().filter(i -> i.id() == first.id()).findFirst().orElseThrow();
+        assertThat(resumed.attempts()).isEqualTo(2);
+        assertThat(resumed.messageId()).as("the module answered from its record").isEqualTo(first.messageId());
+        // item 1 went out once only, thanks to its idempotency key; the others once each
+        assertThat(resendEmailsOf(after)).hasSize(3);
+    }
+
+    @Test
+    void theApiKeepsOrganizationsApartAndValidatesInput() {
+        JsonObject mine = create(api, "news@private-" + tag + ".com", recipients(1));
+        long id = mine.getJsonNumber("id").longValue();
+        Api stranger = Api.as(base, TestUsers.inNewOrganization());
+        assertThat(stranger.get("host-api/campaigns/" + id).status()).isEqualTo(404);
+        assertThat(stranger.post("host-api/campaigns/" + id + "/start", "{}").status()).isEqualTo(404);
+        assertThat(stranger.get("host-api/campaigns").json().getJsonArray("campaigns")).isEmpty();
+        assertThat(Api.anonymous(base).get("host-api/campaigns").status()).isEqualTo(401);
+
+        Api.Reply invalid = api.post("host-api/campaigns", "{\"name\":\"x\",\"senderEmail\":\"not-an-address\","
+                + "\"subject\":\"s\",\"html\":\"<p>h</p>\",\"recipients\":[\"a@b.com\"]}");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.contentType()).startsWith("application/problem+json");
+        assertThat(invalid.json().getString("detail")).contains("senderEmail");
+        assertThat(api.post("host-api/campaigns", "{\"name\":\"x\",\"organizationId\":\"other\"}").status())
+                .isEqualTo(400);
+        assertThat(api.post("host-api/campaigns", "text/plain", "name=x").status()).isEqualTo(415);
+
+        // the host's own servlet under the same path still answers
+        assertThat(api.get("host-api/me").json().getString("organizationId")).isEqualTo(user.organizationId());
+        // and the Analytics page still leads to the Senders page
+        assertThat(api.get("analytics.html").body()).contains("id=\"to-senders\" href=\"senders/\"");
+    }
+
+    @Test
+    void theAnalyticsPageShowsCampaignsAndSendsANewOne() throws Exception {
+        long sent = startAndAwait(api, create(api, "news@page-" + tag + ".com", recipients(2)));
+        String site = base.toString().replaceFirst("://localhost([:/])", "://127.0.0.1$1");
+        site = site.endsWith("/") ? site : site + "/";
+        Path profile = Files.createTempDirectory("campaigns-chromium-");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("senders.test.chromedriver", "/usr/bin/chromedriver")))
+                .usingAnyFreePort().withSilent(true).build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("senders.test.chromium", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-extensions", "--lang=en-US",
+                "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100));
+            driver.get(site + "login.html?next=" + URLEncoder.encode("/analytics.html", StandardCharsets.UTF_8));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(user.name());
+            driver.findElement(By.id("password")).sendKeys(TestUsers.PASSWORD);
+            driver.findElement(By.cssSelector("form button[type='submit']")).click();
+            wait.until(ExpectedConditions.urlContains("analytics.html"));
+
+            // the campaign sent through the API, with its counts and provider
+            WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#rows tr[data-campaign-id='" + sent + "']")));
+            assertThat(row.findElement(By.className("status")).getText()).isEqualTo("sent");
+            assertThat(row.findElement(By.className("sent")).getText()).isEqualTo("2");
+            assertThat(row.findElement(By.className("failed")).getText()).isEqualTo("0");
+            assertThat(row.findElement(By.className("provider")).getText()).isEqualTo("Resend 2");
+            assertThat(row.getText()).contains("platform's shared domain");
+
+            // a new campaign from the form goes out, and the row follows it to 'sent'
+            driver.findElement(By.cssSelector("#new-campaign summary")).click();
+            driver.findElement(By.id("c-name")).sendKeys("From the page " + tag);
+            driver.findElement(By.id("c-sender")).sendKeys("news@page-" + tag + ".com");
+            driver.findElement(By.id("c-subject")).sendKeys("Hello");
+            driver.findElement(By.id("c-html")).sendKeys("<p>Hello</p>");
+            driver.findElement(By.id("c-recipients")).sendKeys(String.join("\n", recipients(3)));
+            driver.findElement(By.id("c-submit")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("form-message"), "Sending"));
+            long created = query("select id from campaigns where name = 'From the page " + tag + "'",
+                    rs -> rs.getLong(1)).get(0);
+            awaitSent(created);
+            By createdRow = By.cssSelector("#rows tr[data-campaign-id='" + created + "'] .status");
+            wait.until(ExpectedConditions.textToBe(createdRow, "sent"));
+            assertThat(driver.findElement(By.cssSelector("#rows tr[data-campaign-id='" + created + "'] .sent"))
+                    .getText()).isEqualTo("3");
+            assertThat(driver.findElement(By.id("to-senders")).getDomAttribute("href")).isEqualTo("senders/");
+        } finally {
+            driver.quit();
+            service.stop();
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private List<String> recipients(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "r" + i + "-" + UUID.randomUUID().toString().substring(0, 6)
+                + "@inbox-" + tag + ".net").toList();
+    }
+
+    private JsonObject create(Api as, String from, List<String> recipients) {
+        JsonArrayBuilder to = Json.createArrayBuilder();
+        recipients.forEach(to::add);
+        String body = Json.createObjectBuilder()
+                .add("name", "Campaign " + UUID.randomUUID().toString().substring(0, 6))
+                .add("senderEmail", from)
+                .add("senderName", "Newsletter")
+                .add("subject", "Hello from " + tag)
+                .add("html", "<p>Hello</p>")
+                .add("recipients", to)
+                .build().toString();
+        Api.Reply reply = as.post("host-api/campaigns", body);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        return reply.json();
+    }
+
+    private static long start(Api as, JsonObject campaign) {
+        long id = campaign.getJsonNumber("id").longValue();
+        Api.Reply reply = as.post("host-api/campaigns/" + id + "/start", "{}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        assertThat(reply.json().getString("status")).isEqualTo("sending");
+        return id;
+    }
+
+    private static long startAndAwait(Api as, JsonObject campaign) {
+        long id = start(as, campaign);
+        awaitSent(id);
+        return id;
+    }
+
+    private static void awaitSent(long id) {
+        await().atMost(DONE_WITHIN).pollInterval(Duration.ofMillis(200))
+                .until(() -> "sent".equals(campaignStatus(id)));
+    }
+
+    /** Adds a sender, has the stub SES verify its domain, verifies it and makes it the default. */
+    private static long verifiedDefault(Api as, String email) {
+        long id = senderId(as, email);
+        TestEnvironment.ses().verifyDomain(email.substring(email.indexOf('@') + 1));
+        Api.Reply verified = as.post("api/senders/" + id + "/verify", "");
+        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+        assertThat(verified.json().getJsonObject("sender").getString("verificationStatus")).isEqualTo("verified");
+        Api.Reply set = as.post("api/senders/" + id + "/set-default", "");
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        return id;
+    }
+
+    private static long senderId(Api as, String email) {
+        Api.Reply reply = as.post("api/senders", "{\"emailAddress\":\"" + email + "\"}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        return reply.json().getJsonObject("sender").getJsonNumber("id").longValue();
+    }
+
+    private static List<ResendStub.SentEmail> resendEmailsOf(Collection<Item> items) {
+        List<String> keys = items.stream().map(i -> "campaign-item-" + i.id()).toList();
+        return TestEnvironment.resend().sentEmails().stream().filter(e -> keys.contains(e.idempotencyKey())).toList();
+    }
+
+    private static List<SesStub.SentMessage> sesMessagesTo(Collection<Item> items) {
+        List<String> recipients = items.stream().map(Item::recipient).toList();
+        return TestEnvironment.ses().sentMessages().stream().filter(m -> recipients.contains(m.to().get(0))).toList();
+    }
+
+    private static String campaignStatus(long id) {
+        return query("select status from campaigns where id = " + id, rs -> rs.getString(1)).get(0);
+    }
+
+    private static List<Item> items(long campaignId) {
+        return query("select id, recipient, status, provider_used, message_id, sent_at, error, warning, attempts"
+                + " from campaign_items where campaign_id = " + campaignId + " order by id", rs -> new Item(
+                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getTimestamp(6), rs.getString(7), rs.getString(8), rs.getInt(9)));
+    }
+
+    interface Row<T> {
+        T read(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    private static <T> List<T> query(String sql, Row<T> row) {
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(row.read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sql(String statement) {
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
+            s.execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
