@@ -48,6 +48,7 @@ public class SenderQueries {
 
     /** The records the sender's domain needs, named relative to its zone (the registrable domain). */
     public List<DnsRecord> dnsRecords(Sender sender) {
-        return DnsRecords.of(sender, addressPolicy.registrableDomain(sender.getDomain()), sesSettings.dkimDomain());
+        return DnsRecords.of(sender, addressPolicy.registrableDomain(sender.getDomain()), sesSettings.dkimDomain(),
+                sesSettings.region());
     }
 }

@@ -44,6 +44,9 @@ public class SenderVerification {
     DomainStatusUpdater updater;
 
     @Inject
+    MailFromSetup mailFrom;
+
+    @Inject
     dev.senders.application.audit.AuditLog audit;
 
     @Inject
@@ -78,6 +81,9 @@ public class SenderVerification {
         VerificationOutcome outcome = VerificationOutcome.of(domain, answer.domainStatus(), answer.dkimStatus(),
                 ownershipPending);
         updater.apply(tenant.organizationId(), domain, outcome, ownershipFound);
+        if (sender.getMailFromDomain() != null) {
+            mailFrom.record(ses.getIdentityMailFromDomainStatus(List.of(domain)));
+        }
         Sender updated = queries.get(tenant, id);
         return new Checked(updated, checks, answer, updated.getLastVerifiedAt());
     }

@@ -13,11 +13,14 @@ public final class DnsRecords {
     private DnsRecords() {
     }
 
+    public static final String MAIL_FROM_PURPOSE = "MAIL FROM";
+
     /**
      * @param zone       the zone apex the records are shown relative to
      * @param dkimDomain the region's DKIM host, e.g. dkim.amazonses.com
+     * @param region     the SES region (the custom MAIL FROM's MX points to its feedback host)
      */
-    public static List<DnsRecord> of(Sender sender, String zone, String dkimDomain) {
+    public static List<DnsRecord> of(Sender sender, String zone, String dkimDomain, String region) {
         String domain = sender.getDomain();
         List<DnsRecord> records = new ArrayList<>();
         if (sender.getVerificationToken() != null) {
@@ -31,6 +34,11 @@ public final class DnsRecords {
             }
         }
         records.add(record("TXT", domain, zone, SPF_VALUE, false, "SPF"));
+        if (sender.getMailFromDomain() != null) {
+            records.add(record("MX", sender.getMailFromDomain(), zone, "10 feedback-smtp." + region + ".amazonses.com",
+                    true, MAIL_FROM_PURPOSE));
+            records.add(record("TXT", sender.getMailFromDomain(), zone, SPF_VALUE, true, MAIL_FROM_PURPOSE));
+        }
         if (sender.isOwnershipRequired() && sender.getOwnershipToken() != null) {
             records.add(record("TXT", OWNERSHIP_PREFIX + domain, zone,
                     OWNERSHIP_VALUE_PREFIX + sender.getOwnershipToken(), true, "Ownership"));

@@ -80,6 +80,12 @@ public class Sender {
     @Column(name = "ownership_verified_at")
     private OffsetDateTime ownershipVerifiedAt;
 
+    @Column(name = "mail_from_domain")
+    private String mailFromDomain;
+
+    @Column(name = "mail_from_status")
+    private String mailFromStatus;
+
     @Column(name = "ses_domain_status")
     private String sesDomainStatus;
 
@@ -164,6 +170,11 @@ public class Sender {
     public void setOwnershipVerifiedAt(OffsetDateTime at) { this.ownershipVerifiedAt = at; }
     public OffsetDateTime getVerifyRequestedAt() { return verifyRequestedAt; }
     public String getSesDomainStatus() { return sesDomainStatus; }
+    public String getMailFromDomain() { return mailFromDomain; }
+    public void setMailFromDomain(String domain) { this.mailFromDomain = domain; }
+    /** SES's MailFromDomainStatus: Pending, Success, Failed, TemporaryFailure; null when none is set. */
+    public String getMailFromStatus() { return mailFromStatus; }
+    public void setMailFromStatus(String status) { this.mailFromStatus = status; }
     public void setSesDomainStatus(String status) { this.sesDomainStatus = status; }
     public OffsetDateTime getCreatedAt() { return createdAt; }
     public OffsetDateTime getUpdatedAt() { return updatedAt; }

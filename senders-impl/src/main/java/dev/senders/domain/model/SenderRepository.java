@@ -143,6 +143,14 @@ public class SenderRepository {
                 .getResultList();
     }
 
+    /** Distinct domains whose custom MAIL FROM SES has not confirmed yet. */
+    public List<String> domainsAwaitingMailFrom() {
+        return em.createQuery("select distinct s.domain from Sender s where s.mailFromDomain is not null"
+                        + " and (s.mailFromStatus is null or s.mailFromStatus <> 'Success') order by s.domain",
+                        String.class)
+                .getResultList();
+    }
+
     public Optional<Sender> findDefault(String organizationId) {
         return em.createQuery("select s from Sender s where s.organizationId = :org and s.defaultSender = true",
                         Sender.class)

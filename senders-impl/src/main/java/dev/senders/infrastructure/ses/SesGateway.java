@@ -74,6 +74,23 @@ public class SesGateway {
         return result;
     }
 
+    /** Custom MAIL FROM; when its MX is missing SES falls back to amazonses.com (UseDefaultValue). */
+    public void setIdentityMailFromDomain(String domain, String mailFromDomain) {
+        call("SetIdentityMailFromDomain", () -> ses.setIdentityMailFromDomain(r -> r.identity(domain)
+                .mailFromDomain(mailFromDomain).behaviorOnMXFailure("UseDefaultValue")));
+    }
+
+    /** MailFromDomainStatus per identity (at most 100 per call). */
+    public Map<String, String> getIdentityMailFromDomainStatus(Collection<String> domains) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (List<String> batch : batches(domains)) {
+            var page = call("GetIdentityMailFromDomainAttributes",
+                    () -> ses.getIdentityMailFromDomainAttributes(r -> r.identities(batch)).mailFromDomainAttributes());
+            page.forEach((identity, a) -> result.put(identity, a.mailFromDomainStatusAsString()));
+        }
+        return result;
+    }
+
     public void deleteIdentity(String domain) {
         call("DeleteIdentity", () -> ses.deleteIdentity(r -> r.identity(domain)));
     }

@@ -153,7 +153,7 @@ class DnsRecordCheckerTest {
         sender.setDkimTokens(List.of("a1", "b2", "c3"));
         sender.setOwnershipRequired(true);
         sender.setOwnershipToken("own-good");
-        List<DnsRecord> records = DnsRecords.of(sender, "good.test", DKIM);
+        List<DnsRecord> records = DnsRecords.of(sender, "good.test", DKIM, "ap-southeast-1");
         assertThat(records).hasSize(6);
 
         List<RecordCheck> checks = checker.check(records);

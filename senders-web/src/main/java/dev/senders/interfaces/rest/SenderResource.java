@@ -58,6 +58,9 @@ public class SenderResource {
     @Inject
     VerifyCooldown cooldown;
 
+    @Inject
+    dev.senders.application.MailFromSetup mailFrom;
+
     /** A sender with the DNS records its domain needs. */
     public record Details(SenderView sender, List<DnsRecord> dnsRecords) {
     }
@@ -138,6 +141,21 @@ public class SenderResource {
     @Path("{id}/set-default")
     public SenderView setDefault(@PathParam("id") String id) {
         return SenderView.of(verification.setDefault(tenant.require(), RequestValues.id(id)));
+    }
+
+    /** Sets a custom MAIL FROM subdomain ({@code {"mailFromDomain": "mail.acme.com"}}, or no body for the default). */
+    @POST
+    @Path("{id}/mail-from")
+    public Inspected setMailFrom(@PathParam("id") String id, String body) {
+        var caller = tenant.require();
+        String requested = body == null || body.isBlank() ? null
+                : optionalString(JsonBodies.object(body, Set.of("mailFromDomain")), "mailFromDomain");
+        mailFrom.set(caller, RequestValues.id(id), requested);
+        return get(id);
+    }
+
+    private static String optionalString(jakarta.json.JsonObject object, String field) {
+        return object.containsKey(field) && !object.isNull(field) ? JsonBodies.requiredString(object, field) : null;
     }
 
     @POST

@@ -11,14 +11,14 @@ import java.util.List;
 @JsonbNillable
 public record SenderView(long id, String emailAddress, String domain, String domainUnicode,
                          String verificationStatus, String dkimStatus, boolean isDefault, boolean isFullyVerified,
-                         boolean ownershipRequired,
+                         boolean ownershipRequired, String mailFromDomain, String mailFromStatus,
                          OffsetDateTime lastVerifiedAt, String verificationError, String configurationSetName,
                          OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public static SenderView of(Sender s) {
         return new SenderView(s.getId(), s.getEmailAddress(), s.getDomain(), IDN.toUnicode(s.getDomain()),
                 s.getVerificationStatus().wire(), s.getDkimStatus().wire(), s.isDefaultSender(), s.isFullyVerified(),
-                s.isOwnershipRequired(),
+                s.isOwnershipRequired(), s.getMailFromDomain(), s.getMailFromStatus(),
                 s.getLastVerifiedAt(), s.getVerificationError(), s.getConfigurationSetName(),
                 s.getCreatedAt(), s.getUpdatedAt());
     }

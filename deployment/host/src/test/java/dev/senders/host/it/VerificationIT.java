@@ -356,6 +356,54 @@ class VerificationIT {
         assertThat(api.post("api/admin/verification-runs", "").status()).isEqualTo(403);
     }
 
+    @Test
+    void aVerifiedDomainGetsACustomMailFromDomainWithItsRecordsChecked() {
+        long id = add("news@" + domain);
+        // not before the domain is verified
+        assertThat(api.post("api/senders/" + id + "/mail-from", "").status()).isEqualTo(400);
+        TestEnvironment.ses().verifyDomain(domain);
+        verify(id);
+
+        // a name that already has a CNAME cannot take an MX
+        TestEnvironment.dns().restartWith(TestEnvironment.zone().cname("mail." + domain, "elsewhere.net"));
+        Api.Reply cname = api.post("api/senders/" + id + "/mail-from", "");
+        assertThat(cname.status()).as(cname.toString()).isEqualTo(400);
+        assertThat(cname.json().getString("field")).isEqualTo("mailFromDomain");
+        assertThat(cname.json().getString("reason")).isEqualTo("has a CNAME record");
+        // nor a name outside the domain
+        Api.Reply outside = api.post("api/senders/" + id + "/mail-from", "{\"mailFromDomain\":\"bounce.other.com\"}");
+        assertThat(outside.status()).isEqualTo(400);
+        assertThat(outside.json().getString("field")).isEqualTo("mailFromDomain");
+
+        TestEnvironment.dns().restartWith(TestEnvironment.zone()
+                .mx("mail." + domain, "feedback-smtp.ap-southeast-1.amazonses.com", 10)
+                .txt("mail." + domain, "v=spf1 include:amazonses.com ~all"));
+        Api.Reply set = api.post("api/senders/" + id + "/mail-from", "");
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        JsonObject sender = set.json().getJsonObject("sender");
+        assertThat(sender.getString("mailFromDomain")).isEqualTo("mail." + domain);
+        assertThat(sender.getString("mailFromStatus")).isEqualTo("Pending");
+        JsonObject mx = set.json().getJsonArray("dnsRecords").stream().map(JsonObject.class::cast)
+                .filter(r -> r.getString("type").equals("MX")).findFirst().orElseThrow();
+        assertThat(mx.getString("name")).isEqualTo("mail." + domain);
+        assertThat(mx.getString("value")).isEqualTo("10 feedback-smtp.ap-southeast-1.amazonses.com");
+        assertThat(mx.getString("status")).isEqualTo("found");
+        assertThat(set.json().getJsonArray("dnsRecords").stream().map(JsonObject.class::cast)
+                .filter(r -> r.getString("purpose").equals("MAIL FROM") && r.getString("type").equals("TXT"))
+                .findFirst().orElseThrow().getString("status")).isEqualTo("found");
+        SesStub.Call call = TestEnvironment.ses().calls("SetIdentityMailFromDomain").stream()
+                .filter(c -> domain.equals(c.params().get("Identity"))).findFirst().orElseThrow();
+        assertThat(call.params()).containsEntry("MailFromDomain", "mail." + domain)
+                .containsEntry("BehaviorOnMXFailure", "UseDefaultValue");
+
+        // the background job picks up SES's confirmation
+        TestEnvironment.ses().setMailFromStatus(domain, "Success");
+        Api admin = Api.as(base, TestUsers.create("platform", "user", "senders-admin"));
+        assertThat(admin.post("api/admin/verification-runs", "").status()).isEqualTo(200);
+        assertThat(api.get("api/senders/" + id).json().getJsonObject("sender").getString("mailFromStatus"))
+                .isEqualTo("Success");
+    }
+
     private static int countFor(String action, String domain) {
         return (int) TestEnvironment.ses().calls(action).stream()
                 .filter(c -> c.params().containsValue(domain)).count();

@@ -1,0 +1,107 @@
+package dev.senders.application;
+
+import dev.senders.api.tenancy.Tenant;
+import dev.senders.application.error.SendersProblem;
+import dev.senders.domain.model.DnsRecord;
+import dev.senders.domain.model.Sender;
+import dev.senders.domain.model.SenderRepository;
+import dev.senders.domain.model.address.SenderAddressPolicy;
+import dev.senders.infrastructure.dns.RecordCheck;
+import dev.senders.infrastructure.ses.SesGateway;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A custom MAIL FROM domain (what useSend, Resend and Plunk offer): bounces come back to a subdomain of the
+ * organization's own domain, so SPF aligns with the From domain. Only for a fully verified domain; the subdomain
+ * defaults to {@code senders.mail-from.default-prefix} (mail) + the domain, and must not already carry a CNAME (a
+ * name with a CNAME can have no MX). SES is told to fall back to its own MAIL FROM while the MX is missing
+ * (BehaviorOnMXFailure=UseDefaultValue), so sending never stops.
+ */
+@ApplicationScoped
+public class MailFromSetup {
+
+    @Inject
+    SenderRepository senders;
+
+    @Inject
+    SenderQueries queries;
+
+    @Inject
+    SesGateway ses;
+
+    @Inject
+    RecordChecks dns;
+
+    @Inject
+    dev.senders.application.audit.AuditLog audit;
+
+    @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+
+    @Inject
+    @ConfigProperty(name = "senders.mail-from.default-prefix", defaultValue = "mail")
+    String defaultPrefix;
+
+    @Transactional
+    public Sender set(Tenant tenant, long id, String requested) {
+        String org = tenant.organizationId();
+        senders.lockOrganization(org);
+        Sender sender = queries.get(tenant, id);
+        if (!sender.isFullyVerified()) {
+            throw SendersProblem.invalid("id", "not verified",
+                    "A custom MAIL FROM domain needs a verified sender domain");
+        }
+        String domain = sender.getDomain();
+        String mailFrom = requested == null || requested.isBlank() ? defaultPrefix + "." + domain
+                : requested.trim().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        if (!mailFrom.contains(".")) {
+            mailFrom = mailFrom + "." + domain;
+        }
+        if (mailFrom.equals(domain) || !SenderAddressPolicy.isSameOrSubdomain(mailFrom, domain)) {
+            throw SendersProblem.invalid("mailFromDomain", "must be a subdomain of " + domain,
+                    "The MAIL FROM domain must be a subdomain of " + domain + ", such as mail." + domain);
+        }
+        if (!mailFrom.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
+                || mailFrom.length() > 253) {
+            throw SendersProblem.invalid("mailFromDomain", "invalid host name",
+                    "The MAIL FROM domain is not a valid host name");
+        }
+        RecordCheck probe = dns.check(List.of(new DnsRecord("CNAME", mailFrom, mailFrom, domain, "-", true, "probe")))
+                .get(0);
+        // the checker lists CNAME targets as they are, and records of other types with their type in front
+        probe.found().stream().filter(v -> !v.matches("^[A-Z0-9]+ .*")).findFirst().ifPresent(target -> {
+            throw SendersProblem.invalid("mailFromDomain", "has a CNAME record", probe.record().name()
+                    + " already has a CNAME record (to " + target + "); choose a name without one, as an MX record"
+                    + " cannot live beside a CNAME");
+        });
+        ses.setIdentityMailFromDomain(domain, mailFrom);
+        for (Sender s : senders.findByDomain(org, domain)) {
+            s.setMailFromDomain(mailFrom);
+            s.setMailFromStatus("Pending");
+        }
+        audit.record(tenant, "sender.mail-from-set", "sender", id, mailFrom);
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
+        return sender;
+    }
+
+    /** Stores SES's MAIL FROM status for every sender on each of these domains (any organization). */
+    @Transactional
+    public int record(java.util.Map<String, String> statusByDomain) {
+        int changed = 0;
+        for (var entry : statusByDomain.entrySet()) {
+            for (Sender s : senders.findAllOnDomain(entry.getKey())) {
+                if (s.getMailFromDomain() != null && !entry.getValue().equals(s.getMailFromStatus())) {
+                    s.setMailFromStatus(entry.getValue());
+                    changed++;
+                }
+            }
+        }
+        return changed;
+    }
+}
