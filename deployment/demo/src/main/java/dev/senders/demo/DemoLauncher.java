@@ -172,9 +172,13 @@ public final class DemoLauncher implements AutoCloseable {
                 throw new IllegalStateException("Payara Micro exited with code " + payara.exitValue());
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(baseUri().resolve("login.html"))
+                // ready: the module's readiness checks pass (database reachable, migrations applied) and the
+                // host's pages are served
+                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(baseUri().resolve("/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                HttpResponse<Void> page = http.send(HttpRequest.newBuilder(baseUri().resolve("login.html"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200 && page.statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {

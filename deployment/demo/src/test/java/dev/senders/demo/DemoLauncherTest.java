@@ -55,8 +55,18 @@ class DemoLauncherTest {
 
         try (DemoLauncher again = DemoLauncher.start(options)) {
             HttpResponse<String> list = get(again.baseUri().resolve("api/senders"), ALICE);
-            assertThat(list.statusCode()).isEqualTo(200);
+            assertThat(list.statusCode()).as(() -> list.body() + "\n" + serverLog()).isEqualTo(200);
             assertThat(list.body()).contains("news@demo-shop.com");
+        }
+    }
+
+    /** The end of the server's log, to explain a failure. */
+    private String serverLog() {
+        try {
+            String log = java.nio.file.Files.readString(data.resolve("payara.log"));
+            return log.substring(Math.max(0, log.length() - 6000));
+        } catch (java.io.IOException e) {
+            return "(no server log: " + e + ")";
         }
     }
 

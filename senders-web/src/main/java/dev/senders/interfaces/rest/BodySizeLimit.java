@@ -14,7 +14,8 @@ import java.io.InputStream;
 
 /**
  * Refuses bodies over {@code senders.api.max-body-bytes} (default 64 KiB) with 413, before anything parses them:
- * at once when Content-Length says so, and while reading when the body is chunked.
+ * at once when Content-Length says so, and while reading when the body is chunked. The SNS webhook takes up to
+ * {@code senders.api.max-webhook-body-bytes} (default 320 KiB: an SNS message may be 256 KB).
  */
 @Provider
 @PreMatching
@@ -24,26 +25,34 @@ public class BodySizeLimit implements ContainerRequestFilter {
     @ConfigProperty(name = "senders.api.max-body-bytes", defaultValue = "65536")
     long maxBytes;
 
+    @Inject
+    @ConfigProperty(name = "senders.api.max-webhook-body-bytes", defaultValue = "327680")
+    long maxWebhookBytes;
+
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.getLength() > maxBytes) {
-            throw tooLarge();
+        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
+        long limit = path.startsWith("webhooks/") ? maxWebhookBytes : maxBytes;
+        if (request.getLength() > limit) {
+            throw tooLarge(limit);
         }
         if (request.hasEntity()) {
-            request.setEntityStream(new Limited(request.getEntityStream(), maxBytes));
+            request.setEntityStream(new Limited(request.getEntityStream(), limit));
         }
     }
 
-    private SendersProblem tooLarge() {
+    private SendersProblem tooLarge(long maxBytes) {
         return new SendersProblem(413, "payload-too-large", "Payload Too Large",
                 "The request body is larger than " + maxBytes + " bytes");
     }
 
     private final class Limited extends FilterInputStream {
+        private final long limit;
         private long remaining;
 
         Limited(InputStream in, long limit) {
             super(in);
+            this.limit = limit;
             this.remaining = limit;
         }
 
@@ -51,7 +60,7 @@ public class BodySizeLimit implements ContainerRequestFilter {
         public int read() throws IOException {
             int b = super.read();
             if (b >= 0 && --remaining < 0) {
-                throw tooLarge();
+                throw tooLarge(limit);
             }
             return b;
         }
@@ -60,7 +69,7 @@ public class BodySizeLimit implements ContainerRequestFilter {
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n = super.read(buffer, offset, length);
             if (n > 0 && (remaining -= n) < 0) {
-                throw tooLarge();
+                throw tooLarge(limit);
             }
             return n;
         }

@@ -71,6 +71,8 @@ public class SendersApplication extends Application {
                 SenderResource.class,
                 AccountResource.class,
                 AdminResource.class,
+                WebhookResource.class,
+                SuppressionResource.class,
                 OpenApiResource.class,
                 BodySizeLimit.class,
                 ProblemMappers.SendersProblemMapper.class,

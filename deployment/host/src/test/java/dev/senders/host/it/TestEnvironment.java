@@ -128,7 +128,33 @@ public class TestEnvironment implements LauncherSessionListener {
                 "-Dsenders.dns.servers=" + dns.address(),
                 "-Dsenders.dns.timeout=PT1S",
                 "-Dsenders.resend.from-address=notifications@platform-mail.com",
-                "-Dsenders.rate.resend.per-second=" + RESEND_RATE);
+                "-Dsenders.rate.resend.per-second=" + RESEND_RATE,
+                "-Dsenders.sns.allowed-topic-arns=" + sns().topicArn(),
+                "-Dsenders.sns.event-topic-arn=" + sns().topicArn(),
+                "-Dsenders.sns.test.trusted-cert-host=127.0.0.1:" + sns().certificatePort(),
+                "-Dsenders.sns.test.trust-store=" + sns().trustStore(),
+                "-Dsenders.sns.test.trust-store-password=" + sns().trustStorePassword());
+    }
+
+    /**
+     * The SNS webhook's test-only settings: its topic, and the https server on 127.0.0.1 (trusted through the trust
+     * store) that EventsIT starts on that port, with the trust store it generates, to serve signing certificates.
+     */
+    public record Sns(String topicArn, int certificatePort, Path trustStore, String trustStorePassword) {
+    }
+
+    private static Sns sns;
+
+    public static synchronized Sns sns() {
+        if (sns == null) {
+            try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                sns = new Sns("arn:aws:sns:ap-southeast-1:123456789012:senders-ses-events", free.getLocalPort(),
+                        Path.of("target", "sns-test", "trust.p12").toAbsolutePath(), "sns-test-trust");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sns;
     }
 
     static List<String> payaraMicroOptions() throws IOException {

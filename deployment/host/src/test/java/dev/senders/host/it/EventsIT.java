@@ -1,0 +1,881 @@
+package dev.senders.host.it;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.senders.sandbox.SesStub;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 6 on the deployed module: the signed SNS webhook for SES events, the suppression list and its API, the events
+ * the host records, and the organizations' SES configuration sets.
+ *
+ * <p>SNS is played by the test: a throw-away CA and an SNS-like signing certificate (CN and DNS name
+ * {@code sns.amazonaws.com}) made with the JDK's {@code keytool}, served over TLS by a local https server on
+ * 127.0.0.1, which the module trusts only through its test-only setting ({@code senders.sns.test.trusted-cert-host}
+ * and a trust store holding the test CA, see {@link TestEnvironment#sns()}); every other rule is production's.
+ * Messages are signed here, with the string to sign built from AWS's documentation.
+ */
+@ExtendWith(ArquillianExtension.class)
+class EventsIT {
+
+    private static final String WEBHOOK = "api/webhooks/ses-events";
+    private static final String CERT_PATH = "/SimpleNotificationService-test.pem";
+
+    private static Pki pki;
+    private static SnsHost sns;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HostDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private TestUsers.User user;
+    private Api api;
+    private Api anonymous;
+    private String tag;
+
+    @BeforeAll
+    static void startSns() {
+        pki = Pki.create(TestEnvironment.sns().trustStore());
+        sns = new SnsHost(pki, TestEnvironment.sns().certificatePort());
+        sns.serve(CERT_PATH, 200, pki.signerPem);
+        sns.serve("/", 200, "<ConfirmSubscriptionResponse/>".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    static void stopSns() {
+        if (sns != null) {
+            sns.close();
+        }
+    }
+
+    @BeforeEach
+    void freshOrganization() {
+        user = TestUsers.inNewOrganization();
+        api = Api.as(base, user);
+        anonymous = Api.anonymous(base);
+        tag = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ------------------------------------------------------------------ the webhook's checks
+
+    @Test
+    void validVersion1AndVersion2NotificationsAreRecorded() {
+        String recipient = "ann-" + tag + "@inbox-" + tag + ".net";
+        String v1Message = sent(user.organizationId(), "41", recipient);
+        String v2Message = sent(user.organizationId(), "41", recipient);
+        Sns v1 = Sns.notification(delivery(v1Message, recipient)).with(m -> m.signatureVersion = "1");
+        Sns v2 = Sns.notification(delivery(v2Message, recipient)).with(m -> {
+            m.signatureVersion = "2";
+            m.subject = "Amazon SES Email Event Notification";
+        });
+
+        for (Sns m : List.of(v1, v2)) {
+            Api.Reply reply = post(m);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.json().getString("outcome")).isEqualTo("accepted");
+            assertThat(count("select count(*) from senders_sns_messages where message_id = '" + m.messageId + "'"))
+                    .isEqualTo(1);
+        }
+        assertThat(count("select count(*) from senders_email_events where event_type = 'delivery'"
+                + " and organization_id = '" + user.organizationId() + "' and campaign_id = '41'"
+                + " and recipient = '" + recipient + "'")).isEqualTo(2);
+        assertThat(hostEvents("delivered")).isEqualTo(2);
+    }
+
+    @Test
+    void aForgedSignatureIsRefusedAndNothingIsStored() {
+        String messageId = sent(user.organizationId(), null, "x@inbox-" + tag + ".net");
+        Sns genuine = Sns.notification(bounce(messageId, "x@inbox-" + tag + ".net", "Transient"));
+        String signature = pki.sign(genuine.stringToSign(), "2");
+        // an attacker turns a transient bounce into a permanent one
+        Sns forged = genuine.with(m -> m.message = bounce(messageId, "x@inbox-" + tag + ".net", "Permanent"));
+        Api.Reply reply = post(forged.type, forged.body(signature));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().getString("type")).endsWith("sns-signature-invalid");
+        assertThat(storedMessages(forged.messageId)).isZero();
+        assertThat(suppressions("x@inbox-" + tag + ".net")).isZero();
+        // signed with a key of its own
+        Sns ownKey = Sns.notification(delivery(messageId, "x@inbox-" + tag + ".net"));
+        Api.Reply selfSigned = post(ownKey.type, ownKey.body(Pki.sign(ownKey.stringToSign(), "2", pki.tlsKey)));
+        assertThat(selfSigned.status()).isEqualTo(403);
+        assertThat(storedMessages(ownKey.messageId)).isZero();
+    }
+
+    @Test
+    void anotherTopicIsRefusedWith403AndNothingIsStoredOrFetched() {
+        String certificate = "/topic-" + tag + ".pem";
+        sns.serve(certificate, 200, pki.signerPem);
+        Sns other = Sns.notification(delivery("m-" + tag, "a@b-" + tag + ".net")).with(m -> {
+            m.topicArn = "arn:aws:sns:ap-southeast-1:123456789012:someone-elses-topic";
+            m.signingCertUrl = sns.url(certificate);
+        });
+        Api.Reply reply = post(other);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
+        assertThat(reply.json().getString("type")).endsWith("sns-topic-not-allowed");
+        assertThat(storedMessages(other.messageId)).isZero();
+        assertThat(sns.requests).noneMatch(r -> r.contains(certificate));
+    }
+
+    @Test
+    void anHttpOrOffHostCertificateUrlIsRefusedAndNeverFetched() {
+        String certificate = "/offhost-" + tag + ".pem";
+        sns.serve(certificate, 200, pki.signerPem);
+        for (String url : List.of("http://127.0.0.1:" + sns.port() + certificate,
+                "https://localhost:" + sns.port() + certificate,
+                "https://sns.ap-southeast-1.amazonaws.com.evil.example" + certificate,
+                sns.url("/offhost-" + tag + ".txt"))) {
+            Sns m = Sns.notification(delivery("m-" + tag, "a@b-" + tag + ".net")).with(x -> x.signingCertUrl = url);
+            Api.Reply reply = post(m);
+            assertThat(reply.status()).as(url + ": " + reply).isEqualTo(403);
+            assertThat(reply.json().getString("type")).endsWith("sns-certificate-url");
+            assertThat(storedMessages(m.messageId)).isZero();
+        }
+        assertThat(sns.requests).noneMatch(r -> r.contains("offhost-" + tag));
+    }
+
+    @Test
+    void aSubscriptionIsConfirmedOnlyOnTheSnsHostOfTheTopic() {
+        String token = "token-" + tag;
+        String query = "?Action=ConfirmSubscription&TopicArn=" + TestEnvironment.sns().topicArn() + "&Token=" + token;
+        // off-host (the same local server under another name): refused, never fetched
+        Sns offHost = Sns.confirmation("https://localhost:" + sns.port() + "/" + query, token);
+        Api.Reply refused = post(offHost);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.json().getString("type")).endsWith("sns-subscribe-url");
+        assertThat(sns.requests).noneMatch(r -> r.contains(token));
+        assertThat(storedMessages(offHost.messageId)).isZero();
+
+        // on the topic's SNS host (here, the trusted test host): confirmed by one GET, once
+        Sns onHost = Sns.confirmation(sns.url("/" + query), token);
+        Api.Reply confirmed = post(onHost);
+        assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
+        assertThat(confirmed.json().getString("outcome")).isEqualTo("confirmed");
+        assertThat(post(onHost).json().getString("outcome")).isEqualTo("duplicate");
+        assertThat(sns.requests).filteredOn(r -> r.contains(token)).containsExactly("GET /" + query);
+    }
+
+    @Test
+    void aReplayIsAcceptedOnceAndChangesNothing() {
+        String recipient = "replay-" + tag + "@inbox-" + tag + ".net";
+        String messageId = sent(user.organizationId(), "7", recipient);
+        Sns m = Sns.notification(complaint(messageId, recipient));
+        String body = m.body(pki);
+        Api.Reply first = post(m.type, body);
+        Api.Reply again = post(m.type, body);
+        assertThat(first.json().getString("outcome")).isEqualTo("accepted");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().getString("outcome")).isEqualTo("duplicate");
+        assertThat(storedMessages(m.messageId)).isEqualTo(1);
+        assertThat(count("select count(*) from senders_email_events where sns_message_id = '" + m.messageId + "'"))
+                .isEqualTo(1);
+        assertThat(suppressions(recipient)).isEqualTo(1);
+        assertThat(hostEvents("complained")).isEqualTo(1);
+    }
+
+    @Test
+    void anOldMessageIsRefusedWith400() {
+        Sns old = Sns.notification(delivery("m-" + tag, "a@b-" + tag + ".net"))
+                .with(m -> m.timestamp = Instant.now().minus(Duration.ofMinutes(61)).toString());
+        Api.Reply reply = post(old);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.json().getString("type")).endsWith("sns-message-too-old");
+        assertThat(storedMessages(old.messageId)).isZero();
+        // and a body that is not SNS's
+        assertThat(post("Notification", "{\"hello\":\"world\"}").status()).isEqualTo(400);
+        assertThat(post("Notification", "not json").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aBurstOf1000NotificationsWithDuplicatesStoresExactlyTheDistinctOnes() throws Exception {
+        int distinct = 700;
+        List<Sns> messages = new ArrayList<>();
+        List<String> sesIds = new ArrayList<>();
+        for (int i = 0; i < distinct; i++) {
+            String recipient = "burst" + i + "-" + tag + "@inbox-" + tag + ".net";
+            String sesId = "burst-" + tag + "-" + i;
+            sesIds.add(sesId);
+            Sns m = Sns.notification(delivery(sesId, recipient));
+            m.messageId = "burst-" + tag + "-" + UUID.randomUUID();
+            messages.add(m);
+        }
+        sentInBulk(user.organizationId(), "burst", sesIds);
+        List<String> bodies = new ArrayList<>(messages.stream().map(m -> m.body(pki)).toList());
+        Random random = new Random(42);
+        for (int i = 0; i < 1000 - distinct; i++) {
+            bodies.add(bodies.get(random.nextInt(distinct)));
+        }
+        Collections.shuffle(bodies, random);
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        try {
+            for (String body : bodies) {
+                replies.add(pool.submit(() -> post("Notification", body)));
+            }
+            Map<String, Long> outcomes = new java.util.HashMap<>();
+            for (Future<Api.Reply> f : replies) {
+                Api.Reply reply = f.get(2, TimeUnit.MINUTES);
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+                outcomes.merge(reply.json().getString("outcome"), 1L, Long::sum);
+            }
+            assertThat(outcomes).containsEntry("accepted", (long) distinct).containsEntry("duplicate",
+                    (long) (1000 - distinct));
+        } finally {
+            pool.shutdownNow();
+        }
+        String prefix = "'burst-" + tag + "-%'";
+        assertThat(count("select count(*) from senders_sns_messages where message_id like " + prefix))
+                .isEqualTo(distinct);
+        assertThat(count("select count(distinct sns_message_id) from senders_email_events where sns_message_id like "
+                + prefix)).isEqualTo(distinct);
+        assertThat(count("select count(*) from senders_email_events where sns_message_id like " + prefix))
+                .isEqualTo(distinct);
+        assertThat(hostEvents("delivered")).as("the host heard of each, once").isEqualTo(distinct);
+    }
+
+    // ------------------------------------------------------------------ the epic's checks
+
+    @Test
+    void v3_9_aPermanentBounceSuppressesTheAddress() {
+        String gone = "gone-" + tag + "@inbox-" + tag + ".net";
+        String full = "full-" + tag + "@inbox-" + tag + ".net";
+        Api.Reply reply = post(Sns.notification(bounce(sent(user.organizationId(), "91", gone), gone, "Permanent")));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        post(Sns.notification(bounce(sent(user.organizationId(), "91", full), full, "Transient")));
+
+        // platform-wide: the address does not exist, whoever sends
+        JsonObject mine = only(api, gone);
+        assertThat(mine.getString("scope")).isEqualTo("platform");
+        assertThat(mine.getString("type")).isEqualTo("bounce");
+        assertThat(mine.getString("reason")).contains("Permanent bounce").contains("550 5.1.1");
+        assertThat(mine.getString("campaignId")).isEqualTo("91");
+        JsonObject theirs = only(Api.as(base, TestUsers.inNewOrganization()), gone);
+        assertThat(theirs.getString("scope")).isEqualTo("platform");
+        assertThat(theirs.isNull("campaignId")).as("another organization's campaign is not shown").isTrue();
+        assertThat(count("select count(*) from senders_suppressions where email = '" + gone + "'"
+                + " and organization_id is null")).isEqualTo(1);
+
+        // a transient bounce is recorded only
+        assertThat(suppressions(full)).isZero();
+        assertThat(count("select count(*) from senders_email_events where recipient = '" + full + "'"
+                + " and bounce_type = 'Transient'")).isEqualTo(1);
+        // the organization came from our send record, not from the payload's tags (which name someone else)
+        assertThat(count("select count(*) from senders_email_events where recipient = '" + gone + "'"
+                + " and organization_id = '" + user.organizationId() + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void v3_10_sendingToASuppressedAddressGivesStatusSuppressedAndNothingReachesSes() {
+        String domain = "suppress-" + tag + ".com";
+        verifiedDefault("news@" + domain);
+        String suppressed = "gone-" + tag + "@inbox-" + tag + ".net";
+        String fine = "fine-" + tag + "@inbox-" + tag + ".net";
+        post(Sns.notification(bounce(sent(user.organizationId(), null, suppressed), suppressed, "Permanent")));
+        // the organization's configuration set exists before the campaign, so its messages publish their events
+        String configurationSet = "senders-" + user.organizationId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from senders where organization_id = '"
+                + user.organizationId() + "' and configuration_set_name = '" + configurationSet + "'") == 1);
+
+        long campaign = startCampaign("news@" + domain, List.of(suppressed, fine));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> "sent".equals(
+                query("select status from campaigns where id = " + campaign, rs -> rs.getString(1)).get(0)));
+
+        Map<String, String> items = query("select recipient, status from campaign_items where campaign_id = "
+                + campaign, rs -> Map.entry(rs.getString(1), rs.getString(2))).stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertThat(items).containsEntry(suppressed, "suppressed").containsEntry(fine, "sent");
+        List<SesStub.SentMessage> sesMessages = TestEnvironment.ses().sentMessages().stream()
+                .filter(m -> m.to().contains(suppressed) || m.to().contains(fine)).toList();
+        assertThat(sesMessages).singleElement().satisfies(m -> {
+            assertThat(m.to()).containsExactly(fine);
+            assertThat(m.configurationSet()).isEqualTo(configurationSet);
+        });
+        assertThat(query("select status from senders_sends where recipient = '" + suppressed + "' and campaign_id = '"
+                + campaign + "'", rs -> rs.getString(1))).containsExactly("suppressed");
+    }
+
+    @Test
+    void v3_11_theHostRecordsEveryEmailEventInItsEmailEventsTable() {
+        String recipient = "events-" + tag + "@inbox-" + tag + ".net";
+        String messageId = sent(user.organizationId(), "311", recipient);
+        for (String message : List.of(bounce(messageId, recipient, "Transient"), complaint(messageId, recipient),
+                delivery(messageId, recipient), open(messageId), click(messageId, "https://acme.example/offer"))) {
+            Api.Reply reply = post(Sns.notification(message));
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        }
+        // an event for a message the module did not send tells the host nothing
+        post(Sns.notification(delivery("not-ours-" + tag, recipient)));
+
+        List<String> rows = query("select kind || '|' || campaign_id || '|' || message_id || '|' || recipient"
+                + " || '|' || coalesce(detail, '') from email_events where organization_id = '" + user.organizationId()
+                + "' order by kind", rs -> rs.getString(1));
+        String common = "|311|" + messageId + "|" + recipient + "|";
+        assertThat(rows).containsExactly(
+                "bounced" + common + "Transient/General: smtp; 550 5.1.1 user unknown",
+                "clicked" + common + "https://acme.example/offer",
+                "complained" + common + "abuse",
+                "delivered" + common,
+                "opened" + common);
+        assertThat(count("select count(*) from email_events where message_id = 'not-ours-" + tag + "'")).isZero();
+    }
+
+    // ------------------------------------------------------------------ the suppression API
+
+    @Test
+    void suppressionsArePagedSearchableScopedAndUnsuppressingIsAudited() {
+        List<String> complainers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String r = "c" + i + "-" + tag + "@inbox-" + tag + ".net";
+            complainers.add(r);
+            post(Sns.notification(complaint(sent(user.organizationId(), "5", r), r)));
+        }
+        String bounced = "b-" + tag + "@inbox-" + tag + ".net";
+        post(Sns.notification(bounce(sent(user.organizationId(), "5", bounced), bounced, "Permanent")));
+
+        JsonObject page = api.get("api/suppressions?page=1&size=2&q=" + tag).json();
+        assertThat(page.getJsonNumber("total").longValue()).isEqualTo(4);
+        assertThat(page.getJsonArray("items")).hasSize(2);
+        assertThat(page.getJsonArray("items").getJsonObject(0).getString("email")).isEqualTo(bounced);
+        JsonObject searched = api.get("api/suppressions?q=C1-" + tag.toUpperCase()).json();
+        assertThat(searched.getJsonNumber("total").longValue()).isEqualTo(1);
+        JsonObject complaintEntry = searched.getJsonArray("items").getJsonObject(0);
+        assertThat(complaintEntry.getString("scope")).isEqualTo("organization");
+        assertThat(complaintEntry.getString("type")).isEqualTo("complaint");
+        assertThat(complaintEntry.getString("createdAt")).isNotBlank();
+        assertThat(api.get("api/suppressions?q=%25").json().getJsonNumber("total").longValue())
+                .as("a LIKE wildcard is taken literally").isZero();
+        long complaintId = complaintEntry.getJsonNumber("id").longValue();
+        long bounceId = page.getJsonArray("items").getJsonObject(0).getJsonNumber("id").longValue();
+
+        // another organization sees the platform-wide bounce only, and cannot touch the complaint
+        Api stranger = Api.as(base, TestUsers.inNewOrganization());
+        assertThat(stranger.get("api/suppressions?q=" + tag).json().getJsonNumber("total").longValue()).isEqualTo(1);
+        assertThat(stranger.delete("api/suppressions/" + complaintId).status()).isEqualTo(404);
+        assertThat(api.delete("api/suppressions/" + bounceId).status()).as("platform-wide: admins only")
+                .isEqualTo(403);
+        assertThat(api.delete("api/suppressions/not-a-number").status()).isEqualTo(404);
+
+        // the organization unsuppresses its own complaint: gone, audited, and sending to it is allowed again
+        Api.Reply removed = api.delete("api/suppressions/" + complaintId);
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+        assertThat(api.delete("api/suppressions/" + complaintId).status()).isEqualTo(404);
+        assertThat(api.get("api/suppressions?q=" + tag).json().getJsonNumber("total").longValue()).isEqualTo(3);
+        assertThat(query("select actor || '|' || organization_id || '|' || action || '|' || target_id"
+                + " from senders_audit where target_type = 'suppression' and target_id = '" + complaintId + "'",
+                rs -> rs.getString(1))).containsExactly(user.name() + "|" + user.organizationId()
+                + "|suppression.removed|" + complaintId);
+
+        // a platform admin removes the platform-wide entry
+        TestUsers.User admin = TestUsers.create("platform", "user", "senders-admin");
+        assertThat(Api.as(base, admin).delete("api/suppressions/" + bounceId).status()).isEqualTo(204);
+        assertThat(suppressions(bounced)).isZero();
+        assertThat(count("select count(*) from senders_audit where action = 'suppression.removed' and target_id = '"
+                + bounceId + "' and actor = '" + admin.name() + "' and organization_id = 'platform'")).isEqualTo(1);
+
+        assertThat(api.get("api/suppressions?size=101").status()).isEqualTo(400);
+        assertThat(api.get("api/suppressions?page=0").status()).isEqualTo(400);
+        assertThat(anonymous.get("api/suppressions").status()).isEqualTo(401);
+    }
+
+    // ------------------------------------------------------------------ configuration sets
+
+    @Test
+    void theFirstVerifiedDomainCreatesTheOrganizationsConfigurationSetOnce() {
+        String name = "senders-" + user.organizationId();
+        long first = verifiedDefault("news@first-" + tag + ".com");
+        await().atMost(Duration.ofSeconds(30)).until(() -> configurationSetOf(first) != null);
+        assertThat(configurationSetOf(first)).isEqualTo(name);
+
+        long second = senderId("hello@second-" + tag + ".com");
+        TestEnvironment.ses().verifyDomain("second-" + tag + ".com");
+        assertThat(api.post("api/senders/" + second + "/verify", "").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> configurationSetOf(second) != null);
+        assertThat(configurationSetOf(second)).isEqualTo(name);
+        assertThat(api.get("api/senders/" + second).json().getJsonObject("sender").getString("configurationSetName"))
+                .isEqualTo(name);
+
+        SesStub ses = TestEnvironment.ses();
+        assertThat(ses.calls("CreateConfigurationSet")).filteredOn(c -> name.equals(c.param("ConfigurationSet.Name")))
+                .as("created once, for the first verified domain").hasSize(1)
+                .allSatisfy(c -> assertThat(c.errorCode()).isNull());
+        assertThat(ses.calls("CreateConfigurationSetEventDestination"))
+                .filteredOn(c -> name.equals(c.param("ConfigurationSetName"))).singleElement().satisfies(c -> {
+                    assertThat(c.errorCode()).isNull();
+                    assertThat(c.param("EventDestination.SNSDestination.TopicARN"))
+                            .isEqualTo(TestEnvironment.sns().topicArn());
+                    assertThat(c.param("EventDestination.Enabled")).isEqualTo("true");
+                });
+    }
+
+    // ------------------------------------------------------------------ SES payloads (as SES publishes them)
+
+    private static JsonObjectBuilder mail(String messageId, String recipient) {
+        return Json.createObjectBuilder()
+                .add("timestamp", Instant.now().minusSeconds(30).toString())
+                .add("source", "news@acme.example")
+                .add("messageId", messageId)
+                .add("destination", Json.createArrayBuilder().add(recipient == null ? "someone@example.net" : recipient))
+                // tags are the sender's to set: never trusted for the organization or campaign
+                .add("tags", Json.createObjectBuilder().add("organization", Json.createArrayBuilder().add("acme"))
+                        .add("campaign", Json.createArrayBuilder().add("1")));
+    }
+
+    private static String bounce(String messageId, String recipient, String bounceType) {
+        return Json.createObjectBuilder()
+                .add("eventType", "Bounce")
+                .add("bounce", Json.createObjectBuilder()
+                        .add("bounceType", bounceType)
+                        .add("bounceSubType", "General")
+                        .add("bouncedRecipients", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                                .add("emailAddress", recipient).add("action", "failed").add("status", "5.1.1")
+                                .add("diagnosticCode", "smtp; 550 5.1.1 user unknown")))
+                        .add("timestamp", Instant.now().toString())
+                        .add("feedbackId", UUID.randomUUID().toString()))
+                .add("mail", mail(messageId, recipient))
+                .build().toString();
+    }
+
+    /** In the identity-notification format ({@code notificationType}). */
+    private static String complaint(String messageId, String recipient) {
+        return Json.createObjectBuilder()
+                .add("notificationType", "Complaint")
+                .add("complaint", Json.createObjectBuilder()
+                        .add("complainedRecipients", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                                .add("emailAddress", recipient)))
+                        .add("timestamp", Instant.now().toString())
+                        .add("feedbackId", UUID.randomUUID().toString())
+                        .add("complaintFeedbackType", "abuse"))
+                .add("mail", mail(messageId, recipient))
+                .build().toString();
+    }
+
+    private static String delivery(String messageId, String recipient) {
+        return Json.createObjectBuilder()
+                .add("eventType", "Delivery")
+                .add("delivery", Json.createObjectBuilder()
+                        .add("timestamp", Instant.now().toString())
+                        .add("recipients", Json.createArrayBuilder().add(recipient))
+                        .add("smtpResponse", "250 2.6.0 Message received"))
+                .add("mail", mail(messageId, recipient))
+                .build().toString();
+    }
+
+    private static String open(String messageId) {
+        return Json.createObjectBuilder()
+                .add("eventType", "Open")
+                .add("open", Json.createObjectBuilder().add("ipAddress", "192.0.2.1")
+                        .add("timestamp", Instant.now().toString()).add("userAgent", "Mozilla/5.0"))
+                .add("mail", mail(messageId, null))
+                .build().toString();
+    }
+
+    private static String click(String messageId, String link) {
+        return Json.createObjectBuilder()
+                .add("eventType", "Click")
+                .add("click", Json.createObjectBuilder().add("ipAddress", "192.0.2.1").add("link", link)
+                        .add("timestamp", Instant.now().toString()).add("userAgent", "Mozilla/5.0"))
+                .add("mail", mail(messageId, null))
+                .build().toString();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Api.Reply post(Sns message) {
+        return post(message.type, message.body(pki));
+    }
+
+    /** As SNS posts: JSON as text/plain, with the message type header, and no credentials. */
+    private Api.Reply post(String messageType, String body) {
+        return anonymous.send(anonymous.request(WEBHOOK)
+                .header("Content-Type", "text/plain; charset=UTF-8")
+                .header("x-amz-sns-message-type", messageType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    /** A message the module "sent" through SES: its record in senders_sends, as SesProvider writes it. */
+    private static String sent(String organizationId, String campaignId, String recipient) {
+        String messageId = "0102" + UUID.randomUUID().toString().replace("-", "") + "-000000";
+        sentInBulk(organizationId, campaignId, List.of(messageId), recipient);
+        return messageId;
+    }
+
+    private static void sentInBulk(String organizationId, String campaignId, List<String> messageIds) {
+        sentInBulk(organizationId, campaignId, messageIds, null);
+    }
+
+    private static void sentInBulk(String organizationId, String campaignId, List<String> messageIds,
+                                   String recipient) {
+        try (var c = TestEnvironment.db().getConnection(); var insert = c.prepareStatement("insert into senders_sends"
+                + " (organization_id, campaign_id, recipient, from_address, provider, message_id, status)"
+                + " values (?, ?, ?, 'news@acme.example', 'ses', ?, 'sent')")) {
+            for (String id : messageIds) {
+                insert.setString(1, organizationId);
+                insert.setString(2, campaignId);
+                insert.setString(3, recipient == null ? id + "@inbox.example" : recipient);
+                insert.setString(4, id);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long hostEvents(String kind) {
+        return count("select count(*) from email_events where organization_id = '" + user.organizationId()
+                + "' and kind = '" + kind + "'");
+    }
+
+    private static long storedMessages(String snsMessageId) {
+        return count("select count(*) from senders_sns_messages where message_id = '" + snsMessageId + "'");
+    }
+
+    private static long suppressions(String email) {
+        return count("select count(*) from senders_suppressions where email = '" + email + "'");
+    }
+
+    private static JsonObject only(Api as, String email) {
+        JsonObject page = as.get("api/suppressions?q=" + email).json();
+        assertThat(page.getJsonArray("items")).as(page.toString()).hasSize(1);
+        return page.getJsonArray("items").getJsonObject(0);
+    }
+
+    private static String configurationSetOf(long senderId) {
+        return query("select configuration_set_name from senders where id = " + senderId, rs -> rs.getString(1))
+                .get(0);
+    }
+
+    private long verifiedDefault(String email) {
+        long id = senderId(email);
+        TestEnvironment.ses().verifyDomain(email.substring(email.indexOf('@') + 1));
+        Api.Reply verified = api.post("api/senders/" + id + "/verify", "");
+        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+        assertThat(verified.json().getJsonObject("sender").getString("verificationStatus")).isEqualTo("verified");
+        Api.Reply set = api.post("api/senders/" + id + "/set-default", "");
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        return id;
+    }
+
+    private long senderId(String email) {
+        Api.Reply reply = api.post("api/senders", "{\"emailAddress\":\"" + email + "\"}");
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        return reply.json().getJsonObject("sender").getJsonNumber("id").longValue();
+    }
+
+    /** Through the host's campaigns API, as its Analytics page does. */
+    private long startCampaign(String from, List<String> recipients) {
+        JsonArrayBuilder to = Json.createArrayBuilder();
+        recipients.forEach(to::add);
+        Api.Reply created = api.post("host-api/campaigns", Json.createObjectBuilder()
+                .add("name", "Events " + tag).add("senderEmail", from).add("subject", "Hello")
+                .add("html", "<p>Hello</p>").add("recipients", to).build().toString());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        long id = created.json().getJsonNumber("id").longValue();
+        Api.Reply started = api.post("host-api/campaigns/" + id + "/start", "{}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        return id;
+    }
+
+    interface Row<T> {
+        T read(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    private static <T> List<T> query(String sql, Row<T> row) {
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(row.read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long count(String sql) {
+        return query(sql, rs -> rs.getLong(1)).get(0);
+    }
+
+    // ------------------------------------------------------------------ SNS played by the test
+
+    /** An SNS message as SNS posts it, signed by the test PKI; the string to sign follows AWS's documentation. */
+    static final class Sns {
+        String type = "Notification";
+        String messageId = UUID.randomUUID().toString();
+        String topicArn = TestEnvironment.sns().topicArn();
+        String subject;
+        String message;
+        String timestamp = Instant.now().toString();
+        String signatureVersion = "2";
+        String signingCertUrl = sns.url(CERT_PATH);
+        String subscribeUrl;
+        String token;
+
+        static Sns notification(String message) {
+            Sns m = new Sns();
+            m.message = message;
+            return m;
+        }
+
+        static Sns confirmation(String subscribeUrl, String token) {
+            Sns m = new Sns();
+            m.type = "SubscriptionConfirmation";
+            m.message = "You have chosen to subscribe to the topic " + m.topicArn + ".";
+            m.subscribeUrl = subscribeUrl;
+            m.token = token;
+            return m;
+        }
+
+        Sns with(Consumer<Sns> change) {
+            change.accept(this);
+            return this;
+        }
+
+        String stringToSign() {
+            StringBuilder s = new StringBuilder("Message\n" + message + "\nMessageId\n" + messageId + "\n");
+            if (type.equals("Notification")) {
+                if (subject != null) {
+                    s.append("Subject\n").append(subject).append('\n');
+                }
+                s.append("Timestamp\n").append(timestamp).append('\n');
+            } else {
+                s.append("SubscribeURL\n").append(subscribeUrl).append("\nTimestamp\n").append(timestamp)
+                        .append("\nToken\n").append(token).append('\n');
+            }
+            return s.append("TopicArn\n").append(topicArn).append("\nType\n").append(type).append('\n').toString();
+        }
+
+        String body(Pki pki) {
+            return body(pki.sign(stringToSign(), signatureVersion));
+        }
+
+        String body(String signature) {
+            JsonObjectBuilder b = Json.createObjectBuilder().add("Type", type).add("MessageId", messageId);
+            if (token != null) {
+                b.add("Token", token);
+            }
+            b.add("TopicArn", topicArn);
+            if (subject != null) {
+                b.add("Subject", subject);
+            }
+            b.add("Message", message).add("Timestamp", timestamp).add("SignatureVersion", signatureVersion)
+                    .add("Signature", signature).add("SigningCertURL", signingCertUrl);
+            if (subscribeUrl != null) {
+                b.add("SubscribeURL", subscribeUrl);
+            } else {
+                b.add("UnsubscribeURL", "https://sns.ap-southeast-1.amazonaws.com/?Action=Unsubscribe"
+                        + "&SubscriptionArn=" + topicArn + ":1");
+            }
+            return b.build().toString();
+        }
+    }
+
+    /**
+     * A throw-away PKI made with the JDK's keytool: a CA; an SNS-like signing certificate it issued (CN and DNS name
+     * sns.amazonaws.com); a TLS certificate for 127.0.0.1 and localhost; and the trust store (the CA) the module is
+     * pointed at.
+     */
+    static final class Pki {
+        static final String PASSWORD = "sns-test-trust";
+
+        final Path dir;
+        final PrivateKey signerKey;
+        final byte[] signerPem;
+        final PrivateKey tlsKey;
+        final Path tlsKeyStore;
+
+        private Pki(Path dir, Path trustStore) throws IOException {
+            this.dir = dir;
+            keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "5",
+                    "-dname", "CN=Senders Test CA, O=Senders Tests", "-ext", "bc:c", "-keystore", "ca.p12");
+            keytool("-exportcert", "-alias", "ca", "-rfc", "-file", "ca.pem", "-keystore", "ca.p12");
+            issue("signer", "CN=sns.amazonaws.com", "SAN=dns:sns.amazonaws.com", "KU=digitalSignature");
+            issue("tls", "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", "EKU=serverAuth");
+            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "tls.p12");
+            keytool("-importcert", "-noprompt", "-alias", "tls", "-file", "tls.pem", "-keystore", "tls.p12");
+            Files.createDirectories(trustStore.getParent());
+            Files.deleteIfExists(trustStore);
+            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", trustStore.toString());
+            signerPem = Files.readAllBytes(dir.resolve("signer.pem"));
+            signerKey = key("signer");
+            tlsKey = key("tls");
+            tlsKeyStore = dir.resolve("tls.p12");
+        }
+
+        static Pki create(Path trustStore) {
+            try {
+                return new Pki(Files.createTempDirectory("events-it-pki-"), trustStore);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void issue(String alias, String dname, String... extensions) {
+            keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "3",
+                    "-dname", dname, "-keystore", alias + ".p12");
+            keytool("-certreq", "-alias", alias, "-file", alias + ".csr", "-keystore", alias + ".p12");
+            List<String> args = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile",
+                    alias + ".csr", "-outfile", alias + ".pem", "-rfc", "-validity", "3"));
+            for (String extension : extensions) {
+                args.add("-ext");
+                args.add(extension);
+            }
+            keytool(args.toArray(String[]::new));
+        }
+
+        private PrivateKey key(String alias) {
+            try (InputStream in = Files.newInputStream(dir.resolve(alias + ".p12"))) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(in, PASSWORD.toCharArray());
+                return (PrivateKey) store.getKey(alias, PASSWORD.toCharArray());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        String sign(String text, String signatureVersion) {
+            return sign(text, signatureVersion, signerKey);
+        }
+
+        static String sign(String text, String signatureVersion, PrivateKey key) {
+            try {
+                Signature s = Signature.getInstance("1".equals(signatureVersion) ? "SHA1withRSA" : "SHA256withRSA");
+                s.initSign(key);
+                s.update(text.getBytes(StandardCharsets.UTF_8));
+                return Base64.getEncoder().encodeToString(s.sign());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void keytool(String... args) {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+            command.addAll(List.of(args));
+            command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
+            try {
+                Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The stand-in for the SNS host: https on 127.0.0.1 with the test PKI's TLS certificate; records requests. */
+    static final class SnsHost implements AutoCloseable {
+        private final HttpsServer server;
+        private final Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<String> requests = new CopyOnWriteArrayList<>();
+
+        SnsHost(Pki pki, int port) {
+            try (InputStream in = Files.newInputStream(pki.tlsKeyStore)) {
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(in, Pki.PASSWORD.toCharArray());
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, Pki.PASSWORD.toCharArray());
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(kmf.getKeyManagers(), null, null);
+                server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+                server.setHttpsConfigurator(new HttpsConfigurator(tls));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            server.setExecutor(Executors.newFixedThreadPool(4));
+            server.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getRawPath();
+                String query = exchange.getRequestURI().getRawQuery();
+                requests.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
+                byte[] body = bodies.getOrDefault(path, new byte[0]);
+                exchange.sendResponseHeaders(statuses.getOrDefault(path, 404), body.length == 0 ? -1 : body.length);
+                if (body.length > 0) {
+                    exchange.getResponseBody().write(body);
+                }
+                exchange.close();
+            });
+            server.start();
+        }
+
+        void serve(String path, int status, byte[] body) {
+            statuses.put(path, status);
+            bodies.put(path, body);
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        String url(String path) {
+            return "https://127.0.0.1:" + port() + path;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}

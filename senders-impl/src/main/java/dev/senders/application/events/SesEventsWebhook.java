@@ -1,0 +1,98 @@
+package dev.senders.application.events;
+
+import dev.senders.application.error.SendersProblem;
+import dev.senders.infrastructure.sns.SnsMessage;
+import dev.senders.infrastructure.sns.SnsRejected;
+import dev.senders.infrastructure.sns.SnsVerifier;
+import dev.senders.infrastructure.sns.SubscriptionConfirmer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The SES events webhook ({@code POST /api/webhooks/ses-events}): what Amazon SNS posts for the module's SES events
+ * topic. Nothing is stored, confirmed or fetched before the message is proven genuine, current and of an allowed
+ * topic ({@link SnsVerifier}).
+ * <ul>
+ *     <li><b>Notification:</b> its SES event is recorded once ({@link SesEventRecorder}).</li>
+ *     <li><b>SubscriptionConfirmation:</b> the subscription is confirmed by a GET of its SubscribeURL, only on the SNS
+ *     host of the topic's region ({@link SubscriptionConfirmer}), then the message is recorded; a failed confirmation
+ *     records nothing and answers 502, so SNS sends it again.</li>
+ *     <li><b>UnsubscribeConfirmation:</b> recorded and logged as a warning (the topic stops delivering events); no
+ *     URL is fetched.</li>
+ * </ul>
+ * A message whose MessageId was recorded before answers {@link Outcome#DUPLICATE} and changes nothing.
+ */
+@ApplicationScoped
+public class SesEventsWebhook {
+
+    private static final Logger LOG = Logger.getLogger(SesEventsWebhook.class.getName());
+
+    @Inject
+    SnsVerifier verifier;
+
+    @Inject
+    SubscriptionConfirmer confirmer;
+
+    @Inject
+    SesEventRecorder recorder;
+
+    public enum Outcome {
+        ACCEPTED, DUPLICATE, CONFIRMED;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param messageTypeHeader the request's {@code x-amz-sns-message-type}
+     * @param body              the request body (UTF-8)
+     * @throws SendersProblem 400, 403, 502 or 503 when the message is refused (see {@link SnsRejected})
+     */
+    public Outcome receive(String messageTypeHeader, String body) {
+        try {
+            SnsMessage message = verifier.verify(messageTypeHeader, body);
+            return switch (message.type()) {
+                case SnsMessage.NOTIFICATION -> recorder.recordNotification(message,
+                        SesNotification.parse(message.message(), message.publishedAt()))
+                        ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+                case SnsMessage.SUBSCRIPTION_CONFIRMATION -> confirm(message);
+                default -> {
+                    boolean fresh = recorder.record(message);
+                    if (fresh) {
+                        LOG.warning("Senders SNS webhook: unsubscribed from " + message.topicArn()
+                                + "; SES events stop arriving until the endpoint is subscribed again");
+                    }
+                    yield fresh ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+                }
+            };
+        } catch (SnsRejected e) {
+            LOG.log(e.status() >= 500 ? Level.WARNING : Level.INFO, "Senders SNS webhook refused a message ("
+                    + e.status() + " " + e.reason() + "): " + e.getMessage());
+            throw new SendersProblem(e.status(), e.reason(), title(e.status()), e.getMessage());
+        }
+    }
+
+    private Outcome confirm(SnsMessage message) {
+        if (recorder.seen(message.messageId())) {
+            return Outcome.DUPLICATE;
+        }
+        confirmer.confirm(message);
+        recorder.record(message);
+        return Outcome.CONFIRMED;
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            default -> "Error";
+        };
+    }
+}

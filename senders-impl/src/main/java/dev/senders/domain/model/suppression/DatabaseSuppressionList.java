@@ -1,0 +1,28 @@
+package dev.senders.domain.model.suppression;
+
+import dev.senders.api.sending.SuppressionList;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+/**
+ * The module's {@link SuppressionList}: the {@code senders_suppressions} table, fed by SES bounce and complaint
+ * events. An address is suppressed for an organization when it bounced permanently (platform-wide) or complained
+ * about that organization. The providers ask it before every send and answer {@code SUPPRESSED}, so a host cannot
+ * forget to. One indexed query per send, uncached: an entry (or its removal) applies to the very next send on every
+ * instance.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class DatabaseSuppressionList implements SuppressionList {
+
+    @Inject
+    SuppressionRepository repository;
+
+    @Override
+    public boolean isSuppressed(String organizationId, String email) {
+        return SuppressedAddress.normalize(email)
+                .map(address -> repository.isSuppressed(organizationId, address))
+                .orElse(false);
+    }
+}

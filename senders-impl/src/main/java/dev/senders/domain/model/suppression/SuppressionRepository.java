@@ -1,0 +1,139 @@
+package dev.senders.domain.model.suppression;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The suppression list in {@code senders_suppressions} (plain SQL: entries are added with
+ * {@code insert ... on conflict do nothing}, which JPA cannot express). Reads for an organization always include the
+ * platform-wide entries and never another organization's. Writes need the caller's transaction.
+ */
+@ApplicationScoped
+public class SuppressionRepository {
+
+    private static final String COLUMNS = "id, organization_id, email, type, reason, campaign_id,"
+            + " source_organization_id, ses_message_id, created_at";
+
+    /** Entries that apply to organization ?1: its own and the platform-wide ones. */
+    private static final String VISIBLE = "(organization_id is null or organization_id = ?1)";
+
+    @PersistenceContext(unitName = "senders")
+    EntityManager em;
+
+    /** Whether the (normalized) address is suppressed for the organization, its own entry or a platform-wide one. */
+    public boolean isSuppressed(String organizationId, String email) {
+        Object found = em.createNativeQuery("select exists (select 1 from senders_suppressions where email = ?2"
+                        + " and " + VISIBLE + ")")
+                .setParameter(1, organizationId)
+                .setParameter(2, email)
+                .getSingleResult();
+        return Boolean.TRUE.equals(found);
+    }
+
+    /**
+     * Adds the entry unless its scope already has the address (then nothing changes).
+     *
+     * @return whether it was added
+     */
+    public boolean add(Suppression s) {
+        Number id = (Number) em.createNativeQuery("insert into senders_suppressions (organization_id, email, type,"
+                        + " reason, campaign_id, source_organization_id, ses_message_id)"
+                        + " values (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                        + " on conflict (coalesce(organization_id, ''), email) do nothing returning id")
+                .setParameter(1, s.organizationId())
+                .setParameter(2, s.email())
+                .setParameter(3, s.type().wire())
+                .setParameter(4, s.reason())
+                .setParameter(5, s.campaignId())
+                .setParameter(6, s.sourceOrganizationId())
+                .setParameter(7, s.sesMessageId())
+                .getResultStream().findFirst().orElse(null);
+        return id != null;
+    }
+
+    /** One page of the entries visible to the organization, newest first, optionally whose address contains q. */
+    public List<Suppression> page(String organizationId, String search, int offset, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = filtered("select " + COLUMNS + " from senders_suppressions where " + VISIBLE
+                + searchClause(search) + " order by created_at desc, id desc offset ?3 limit ?4",
+                organizationId, search)
+                .setParameter(3, offset)
+                .setParameter(4, limit)
+                .getResultList();
+        return rows.stream().map(SuppressionRepository::row).toList();
+    }
+
+    public long count(String organizationId, String search) {
+        return ((Number) filtered("select count(*) from senders_suppressions where " + VISIBLE
+                + searchClause(search), organizationId, search).getSingleResult()).longValue();
+    }
+
+    /** The entry if the organization may see it (its own or platform-wide); another organization's is not found. */
+    public Optional<Suppression> findVisible(String organizationId, long id) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select " + COLUMNS + " from senders_suppressions where id = ?2"
+                        + " and " + VISIBLE)
+                .setParameter(1, organizationId)
+                .setParameter(2, id)
+                .getResultList();
+        return rows.stream().findFirst().map(SuppressionRepository::row);
+    }
+
+    /**
+     * Removes the entry (the caller audits it in the same transaction).
+     *
+     * @return whether it was still there
+     */
+    public boolean remove(long id) {
+        return em.createNativeQuery("delete from senders_suppressions where id = ?1")
+                .setParameter(1, id)
+                .executeUpdate() == 1;
+    }
+
+    private Query filtered(String sql, String organizationId, String search) {
+        Query query = em.createNativeQuery(sql).setParameter(1, organizationId);
+        if (search != null) {
+            query.setParameter(2, "%" + likeEscaped(search) + "%");
+        }
+        return query;
+    }
+
+    private static String searchClause(String search) {
+        return search == null ? "" : " and email like ?2 escape '\\'";
+    }
+
+    /** The text with LIKE's wildcards and its escape character taken literally. */
+    static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static Suppression row(Object[] r) {
+        return new Suppression(((Number) r[0]).longValue(), (String) r[1], (String) r[2],
+                SuppressionType.fromWire((String) r[3]), (String) r[4], (String) r[5], (String) r[6], (String) r[7],
+                instant(r[8]));
+    }
+
+    static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    }
+}
