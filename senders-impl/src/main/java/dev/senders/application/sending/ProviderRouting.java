@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * its senders change on this instance, so a send normally costs no query.
  */
 @ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRED)
 public class ProviderRouting {
 
     @PersistenceContext(unitName = "senders")
@@ -80,7 +81,6 @@ public class ProviderRouting {
     }
 
     /** The organization's verified default sender address, if any. */
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<String> defaultSender(String organizationId) {
         return em.createQuery("select s from Sender s where s.organizationId = :org and s.defaultSender = true",
                         Sender.class)
@@ -92,6 +92,7 @@ public class ProviderRouting {
     }
 
     /** After the change commits (or rolls back): earlier, a concurrent send could cache the old state again. */
+    @Transactional(Transactional.TxType.SUPPORTS)
     void invalidate(@Observes(during = TransactionPhase.AFTER_COMPLETION) SendersChanged change) {
         cache.remove(change.organizationId());
     }

@@ -132,6 +132,62 @@ class CampaignsIT {
     }
 
     @Test
+    void v3_2_and_v3_3_aDomainIsVerifiedAndSetAsTheDefault() {
+        String domain = "steps-" + tag + ".com";
+        long id = senderId(api, "news@" + domain);
+        assertThat(api.get("api/senders/" + id).json().getJsonObject("sender").getString("verificationStatus"))
+                .isEqualTo("pending");
+        TestEnvironment.ses().verifyDomain(domain);
+        JsonObject verified = api.post("api/senders/" + id + "/verify", "").json();
+        assertThat(verified.getJsonObject("verificationDetails").getBoolean("isFullyVerified")).isTrue();
+        JsonObject made = api.post("api/senders/" + id + "/set-default", "").json();
+        assertThat(made.getBoolean("isDefault")).isTrue();
+        assertThat(api.get("api/senders").json().getJsonArray("items").getJsonObject(0).getBoolean("isDefault"))
+                .isTrue();
+    }
+
+    @Test
+    void v3_5_sesCountsTheCampaignInItsSendingStatistics() {
+        String domain = "stats-" + tag + ".com";
+        verifiedDefault(api, "news@" + domain);
+        double before = sentLast24Hours();
+        long id = startAndAwait(api, create(api, "news@" + domain, recipients(3)));
+        assertThat(items(id)).allSatisfy(i -> assertThat(i.providerUsed()).isEqualTo("ses"));
+        // GetSendQuota's SentLast24Hours, the figure the SES console shows
+        assertThat(sentLast24Hours() - before).isEqualTo(3.0);
+    }
+
+    /** Reads the statistics as a console would: through SES's API, with the real SDK. */
+    private static double sentLast24Hours() {
+        try (var ses = software.amazon.awssdk.services.ses.SesClient.builder()
+                .endpointOverride(TestEnvironment.ses().endpoint())
+                .region(software.amazon.awssdk.regions.Region.AP_SOUTHEAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("console", "console")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build()) {
+            return ses.getSendQuota().sentLast24Hours();
+        }
+    }
+
+    @Test
+    void oneOrganizationAloneTakesAtMostItsShareOfTheRate() {
+        String domain = "share-" + tag + ".com";
+        verifiedDefault(api, "news@" + domain);
+        long id = startAndAwait(api, create(api, "news@" + domain, recipients(30)));
+        List<Long> at = TestEnvironment.ses().sentMessages().stream()
+                .filter(m -> String.valueOf(id).equals(m.tags().get("campaign")))
+                .map(m -> m.timestamp().toEpochMilli()).sorted().toList();
+        assertThat(at).hasSize(30);
+        // 80% of the enforced 14 x 0.95 = 13.3 per second: 10.64 per second for one organization
+        long cap = (long) Math.ceil(SesStub.DEFAULT_MAX_SEND_RATE * 0.95 * 0.8);
+        for (long start : at) {
+            assertThat(at.stream().filter(t -> t >= start && t < start + 1000).count())
+                    .as("one organization's sends in the second from " + start).isLessThanOrEqualTo(cap);
+        }
+    }
+
+    @Test
     void v3_6_nonMatchingSenderFallsBackToResendWithWarning() {
         verifiedDefault(api, "news@verified-" + tag + ".com");
         String other = "hello@elsewhere-" + tag + ".com";

@@ -13,7 +13,9 @@ import jakarta.transaction.Transactional;
  * instance.
  */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
+// a transaction of its own when the caller has none: a container EntityManager used outside one, on a managed
+// executor's thread, can be closed under the query (seen in the campaign tests)
+@Transactional(Transactional.TxType.REQUIRED)
 public class DatabaseSuppressionList implements SuppressionList {
 
     @Inject
