@@ -344,6 +344,24 @@ class CampaignsIT {
     }
 
     @Test
+    void anSesThrottlingIsBackedOffAndTheItemSentOnce() {
+        String domain = "ses-throttled-" + tag + ".com";
+        verifiedDefault(api, "news@" + domain);
+        JsonObject created = create(api, "news@" + domain, recipients(1));
+        // more Throttling answers than the SDK retries within one call: the module backs off and sends again
+        TestEnvironment.ses().failNext("SendEmail", 6, 400, "Throttling", "Maximum sending rate exceeded.");
+        long id = startAndAwait(api, created);
+
+        Item item = items(id).get(0);
+        assertThat(item.status()).isEqualTo("sent");
+        assertThat(item.providerUsed()).isEqualTo("ses");
+        assertThat(TestEnvironment.ses().calls("SendEmail")).filteredOn(c -> "Throttling".equals(c.errorCode()))
+                .hasSizeGreaterThanOrEqualTo(6);
+        assertThat(TestEnvironment.ses().sentMessages()).filteredOn(m -> m.to().contains(item.recipient()))
+                .hasSize(1).first().satisfies(m -> assertThat(m.messageId()).isEqualTo(item.messageId()));
+    }
+
+    @Test
     void twoConcurrentCampaignsSendEveryItemExactlyOnce() throws Exception {
         Api other = Api.as(base, TestUsers.inNewOrganization());
         verifiedDefault(api, "news@first-" + tag + ".com");
