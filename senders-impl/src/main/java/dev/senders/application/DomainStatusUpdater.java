@@ -32,8 +32,6 @@ public class DomainStatusUpdater {
     @Inject
     Event<SenderVerificationFailed> failedEvents;
 
-    @Inject
-    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     /** @return the senders updated, and whether any status changed */
     public record Update(List<Sender> senders, boolean changed) {
@@ -62,9 +60,6 @@ public class DomainStatusUpdater {
             }
         }
         senders.entityManager().flush();
-        if (changed) {
-            changes.fire(new dev.senders.application.sending.SendersChanged(organizationId));
-        }
         return new Update(updated, changed);
     }
 }

@@ -41,8 +41,6 @@ public class MailFromSetup {
     @Inject
     dev.senders.application.audit.AuditLog audit;
 
-    @Inject
-    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     @Inject
     @ConfigProperty(name = "senders.mail-from.default-prefix", defaultValue = "mail")
@@ -86,7 +84,6 @@ public class MailFromSetup {
             s.setMailFromStatus("Pending");
         }
         audit.record(tenant, "sender.mail-from-set", "sender", id, mailFrom);
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }
 

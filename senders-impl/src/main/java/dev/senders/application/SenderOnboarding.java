@@ -46,8 +46,6 @@ public class SenderOnboarding {
     @Inject
     dev.senders.application.audit.AuditLog audit;
 
-    @Inject
-    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     @Inject
     @ConfigProperty(name = "senders.pending-limit", defaultValue = "5")
@@ -86,7 +84,6 @@ public class SenderOnboarding {
         }
         senders.add(sender);
         audit.record(tenant, "sender.added", "sender", sender.getId(), address.emailAddress());
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         LOG.info(() -> "Sender " + sender.getId() + " added for organization " + org + " (domain "
                 + address.domain() + ")");
         return new Added(sender, address);
@@ -119,7 +116,6 @@ public class SenderOnboarding {
         senders.lockDomain(domain);
         senders.remove(sender);
         audit.record(tenant, "sender.removed", "sender", id, sender.getEmailAddress());
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         if (senders.countOnDomain(domain) == 0) {
             // Last user of the identity, in any organization. A failure here rolls the removal back.
             ses.deleteIdentity(domain);

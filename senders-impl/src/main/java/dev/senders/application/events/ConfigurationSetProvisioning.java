@@ -1,12 +1,10 @@
 package dev.senders.application.events;
 
 import dev.senders.api.events.SenderVerified;
-import dev.senders.application.sending.SendersChanged;
 import dev.senders.infrastructure.sns.ConfigurationSetNames;
 import dev.senders.infrastructure.sns.SesConfigurationSets;
 import dev.senders.infrastructure.sns.SnsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -42,8 +40,6 @@ public class ConfigurationSetProvisioning {
     @Inject
     ConfigurationSetAssignments assignments;
 
-    @Inject
-    Event<SendersChanged> changes;
 
     @Inject
     ConfigurationSetJobs jobs;
@@ -83,9 +79,7 @@ public class ConfigurationSetProvisioning {
         if (!assignments.anyCarries(organizationId, name)) {
             sets.ensure(name, topic.get());
         }
-        if (assignments.assign(organizationId, name) > 0) {
-            changes.fire(new SendersChanged(organizationId));
-        }
+        assignments.assign(organizationId, name);
         return Optional.of(name);
     }
 

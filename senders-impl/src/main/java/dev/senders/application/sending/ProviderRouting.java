@@ -4,22 +4,16 @@ import dev.senders.api.sending.ProviderName;
 import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.address.SenderAddressPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.IDN;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which provider a message goes through, and as whom.
@@ -30,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *     message goes out from the platform's address, and the original address becomes Reply-To.</li>
  *     <li><b>Resend</b> when the organization has no verified domain at all (same addresses, no warning).</li>
  * </ol>
- * Each organization's verified domains are cached ({@code senders.routing.cache-ttl}, PT30S) and dropped at once when
- * its senders change on this instance, so a send normally costs no query.
+ * The organization's verified senders are read at every send (one indexed query), so a change on any instance of a
+ * cluster (a default removed or set, a domain verified) applies to the very next send everywhere: a per-instance cache
+ * let another instance send through SES as a removed domain for as long as its entry lived (measured in ClusterIT).
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.REQUIRED)
@@ -39,12 +34,6 @@ public class ProviderRouting {
 
     @PersistenceContext(unitName = "senders")
     EntityManager em;
-
-    @Inject
-    @ConfigProperty(name = "senders.routing.cache-ttl", defaultValue = "PT30S")
-    Duration cacheTtl;
-
-    private final Map<String, Snapshot> cache = new ConcurrentHashMap<>();
 
     /** Where a message goes. */
     public record Route(ProviderName provider, String verifiedDomain, String configurationSet, String warning) {
@@ -54,11 +43,11 @@ public class ProviderRouting {
     }
 
     /** The organization's fully verified domains (with their configuration set) and whether a default exists. */
-    record Snapshot(Map<String, String> verifiedDomains, boolean hasVerifiedDefault, Instant takenAt) {
+    record Snapshot(Map<String, String> verifiedDomains, boolean hasVerifiedDefault) {
     }
 
     public Route route(String organizationId, String fromAddress) {
-        Snapshot snapshot = snapshot(organizationId);
+        Snapshot snapshot = load(organizationId);
         String fromDomain = domainOf(fromAddress);
         if (snapshot.hasVerifiedDefault() && fromDomain != null) {
             Optional<String> match = snapshot.verifiedDomains().keySet().stream()
@@ -77,7 +66,7 @@ public class ProviderRouting {
     }
 
     public boolean hasVerifiedDomain(String organizationId) {
-        return !snapshot(organizationId).verifiedDomains().isEmpty();
+        return !load(organizationId).verifiedDomains().isEmpty();
     }
 
     /** The organization's verified default sender address, if any. */
@@ -91,33 +80,13 @@ public class ProviderRouting {
                 .findFirst();
     }
 
-    /** After the change commits (or rolls back): earlier, a concurrent send could cache the old state again. */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    void invalidate(@Observes(during = TransactionPhase.AFTER_COMPLETION) SendersChanged change) {
-        cache.remove(change.organizationId());
-    }
-
-    public void invalidateAll() {
-        cache.clear();
-    }
-
-    private Snapshot snapshot(String organizationId) {
-        Snapshot cached = cache.get(organizationId);
-        if (cached != null && cached.takenAt().plus(cacheTtl).isAfter(Instant.now())) {
-            return cached;
-        }
-        Snapshot fresh = load(organizationId);
-        cache.put(organizationId, fresh);
-        return fresh;
-    }
-
     private Snapshot load(String organizationId) {
         List<Sender> verified = em.createQuery("select s from Sender s where s.organizationId = :org"
                         + " and s.verificationStatus = dev.senders.domain.model.VerificationStatus.VERIFIED"
                         + " and s.dkimStatus = dev.senders.domain.model.DkimStatus.SUCCESS", Sender.class)
                 .setParameter("org", organizationId)
                 .getResultList();
-        Map<String, String> domains = new ConcurrentHashMap<>();
+        Map<String, String> domains = new java.util.HashMap<>();
         boolean hasDefault = false;
         for (Sender s : verified) {
             domains.putIfAbsent(s.getDomain(), s.getConfigurationSetName() == null ? "" : s.getConfigurationSetName());
@@ -125,7 +94,7 @@ public class ProviderRouting {
         }
         Map<String, String> withNulls = new java.util.HashMap<>();
         domains.forEach((d, c) -> withNulls.put(d, c.isEmpty() ? null : c));
-        return new Snapshot(java.util.Collections.unmodifiableMap(withNulls), hasDefault, Instant.now());
+        return new Snapshot(java.util.Collections.unmodifiableMap(withNulls), hasDefault);
     }
 
     static String domainOf(String address) {
