@@ -1,22 +1,20 @@
 package dev.senders.infrastructure.sns;
 
+import dev.senders.sandbox.TestKeys;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away PKI for the tests, made with the JDK's {@code keytool} command (no key or certificate is shipped, none
@@ -130,15 +128,7 @@ final class TestPki {
     }
 
     private PrivateKey privateKey(String alias) {
-        try (InputStream in = Files.newInputStream(dir.resolve(alias + ".p12"))) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, PASSWORD.toCharArray());
-            return (PrivateKey) store.getKey(alias, PASSWORD.toCharArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestKeys.privateKey(dir.resolve(alias + ".p12"), alias, PASSWORD);
     }
 
     /** Base64 of the signer's signature of {@code text} (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA). */
@@ -147,33 +137,10 @@ final class TestPki {
     }
 
     static String sign(String text, String signatureVersion, PrivateKey key) {
-        try {
-            Signature s = Signature.getInstance("1".equals(signatureVersion) ? "SHA1withRSA" : "SHA256withRSA");
-            s.initSign(key);
-            s.update(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestKeys.snsSignature(text, signatureVersion, key);
     }
 
     private void keytool(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        // PKCS12: the keys share the store's password
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        TestKeys.keytool(dir, PASSWORD, args);
     }
 }

@@ -2,6 +2,7 @@ package dev.senders.host.it;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.senders.sandbox.TestKeys;
 import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -36,7 +37,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -777,15 +777,7 @@ class EventsIT {
         }
 
         private PrivateKey key(String alias) {
-            try (InputStream in = Files.newInputStream(dir.resolve(alias + ".p12"))) {
-                KeyStore store = KeyStore.getInstance("PKCS12");
-                store.load(in, PASSWORD.toCharArray());
-                return (PrivateKey) store.getKey(alias, PASSWORD.toCharArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+            return TestKeys.privateKey(dir.resolve(alias + ".p12"), alias, PASSWORD);
         }
 
         String sign(String text, String signatureVersion) {
@@ -793,37 +785,14 @@ class EventsIT {
         }
 
         static String sign(String text, String signatureVersion, PrivateKey key) {
-            try {
-                Signature s = Signature.getInstance("1".equals(signatureVersion) ? "SHA1withRSA" : "SHA256withRSA");
-                s.initSign(key);
-                s.update(text.getBytes(StandardCharsets.UTF_8));
-                return Base64.getEncoder().encodeToString(s.sign());
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+            return TestKeys.snsSignature(text, signatureVersion, key);
         }
 
         private void keytool(String... args) {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-            command.addAll(List.of(args));
-            command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-            try {
-                Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            TestKeys.keytool(dir, PASSWORD, args);
         }
     }
 
-    /** The stand-in for the SNS host: https on 127.0.0.1 with the test PKI's TLS certificate; records requests. */
     static final class SnsHost implements AutoCloseable {
         private final HttpsServer server;
         private final Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
