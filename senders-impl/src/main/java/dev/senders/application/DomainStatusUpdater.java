@@ -23,6 +23,9 @@ import java.util.List;
 @ApplicationScoped
 public class DomainStatusUpdater {
 
+    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
+            dev.senders.infrastructure.logging.StructuredLog.of(DomainStatusUpdater.class);
+
     @Inject
     SenderRepository senders;
 
@@ -32,6 +35,8 @@ public class DomainStatusUpdater {
     @Inject
     Event<SenderVerificationFailed> failedEvents;
 
+    @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     /** @return the senders updated, and whether any status changed */
     public record Update(List<Sender> senders, boolean changed) {
@@ -51,15 +56,22 @@ public class DomainStatusUpdater {
             if (sender.apply(outcome, now)) {
                 changed = true;
                 if (outcome.status() == VerificationStatus.VERIFIED && before != VerificationStatus.VERIFIED) {
+                    EVENTS.info("sender.verified").organization(organizationId).sender(sender.getId())
+                            .field("domain", domain).log();
                     verifiedEvents.fire(new SenderVerified(organizationId, sender.getId(), sender.getEmailAddress(),
                             domain, now.toInstant()));
                 } else if (outcome.status() == VerificationStatus.FAILED && before != VerificationStatus.FAILED) {
+                    EVENTS.info("sender.verification-failed").organization(organizationId).sender(sender.getId())
+                            .field("domain", domain).field("reason", outcome.reason()).log();
                     failedEvents.fire(new SenderVerificationFailed(organizationId, sender.getId(),
                             sender.getEmailAddress(), domain, outcome.reason(), now.toInstant()));
                 }
             }
         }
         senders.entityManager().flush();
+        if (changed) {
+            changes.fire(new dev.senders.application.sending.SendersChanged(organizationId));
+        }
         return new Update(updated, changed);
     }
 }

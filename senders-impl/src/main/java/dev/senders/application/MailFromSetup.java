@@ -41,6 +41,8 @@ public class MailFromSetup {
     @Inject
     dev.senders.application.audit.AuditLog audit;
 
+    @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     @Inject
     @ConfigProperty(name = "senders.mail-from.default-prefix", defaultValue = "mail")
@@ -84,6 +86,7 @@ public class MailFromSetup {
             s.setMailFromStatus("Pending");
         }
         audit.record(tenant, "sender.mail-from-set", "sender", id, mailFrom);
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }
 

@@ -16,7 +16,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Adding and removing an organization's senders, with their domains' SES identities.
@@ -28,7 +27,9 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class SenderOnboarding {
 
-    private static final Logger LOG = Logger.getLogger(SenderOnboarding.class.getName());
+    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
+            dev.senders.infrastructure.logging.StructuredLog.of(SenderOnboarding.class);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
@@ -46,6 +47,8 @@ public class SenderOnboarding {
     @Inject
     dev.senders.application.audit.AuditLog audit;
 
+    @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     @Inject
     @ConfigProperty(name = "senders.pending-limit", defaultValue = "5")
@@ -84,8 +87,7 @@ public class SenderOnboarding {
         }
         senders.add(sender);
         audit.record(tenant, "sender.added", "sender", sender.getId(), address.emailAddress());
-        LOG.info(() -> "Sender " + sender.getId() + " added for organization " + org + " (domain "
-                + address.domain() + ")");
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return new Added(sender, address);
     }
 
@@ -116,12 +118,13 @@ public class SenderOnboarding {
         senders.lockDomain(domain);
         senders.remove(sender);
         audit.record(tenant, "sender.removed", "sender", id, sender.getEmailAddress());
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         if (senders.countOnDomain(domain) == 0) {
             // Last user of the identity, in any organization. A failure here rolls the removal back.
             ses.deleteIdentity(domain);
-            LOG.info(() -> "SES identity " + domain + " deleted: no sender uses it any more");
+            EVENTS.info("ses.identity-deleted").organization(org).sender(id).field("domain", domain)
+                    .field("why", "no sender of any organization uses it").log();
         }
-        LOG.info(() -> "Sender " + id + " removed from organization " + org);
     }
 
     private static String newOwnershipToken() {

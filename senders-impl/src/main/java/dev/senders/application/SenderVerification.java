@@ -49,6 +49,8 @@ public class SenderVerification {
     @Inject
     dev.senders.application.audit.AuditLog audit;
 
+    @Inject
+    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
 
     /** SES's raw answer for a domain. */
     public record SesAnswer(String domainStatus, String dkimStatus) {
@@ -123,6 +125,7 @@ public class SenderVerification {
             s.setVerificationError(null);
         }
         audit.record(tenant, "sender.verification-restarted", "sender", id, sender.getDomain());
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }
 
@@ -142,6 +145,7 @@ public class SenderVerification {
         sender.setDefaultSender(true);
         senders.entityManager().flush();
         audit.record(tenant, "sender.default-set", "sender", id, sender.getEmailAddress());
+        changes.fire(new dev.senders.application.sending.SendersChanged(org));
         return sender;
     }
 

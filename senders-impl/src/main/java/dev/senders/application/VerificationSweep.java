@@ -27,6 +27,9 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class VerificationSweep {
 
+    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
+            dev.senders.infrastructure.logging.StructuredLog.of(VerificationSweep.class);
+
     public static final String JOB = "verification-sweep";
     private static final Logger LOG = Logger.getLogger(VerificationSweep.class.getName());
 
@@ -138,8 +141,8 @@ public class VerificationSweep {
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         Summary summary = new Summary(domains.size(), changed, failed, calls, millis, null);
         metrics.verificationRun(domains.size(), changed);
-        LOG.info(String.format("Senders verification sweep: checked=%d changed=%d failed=%d sesCalls=%d duration=%dms",
-                summary.checked(), changed, failed, calls, millis));
+        EVENTS.info("verification.sweep").field("checked", summary.checked()).field("changed", changed)
+                .field("failed", failed).field("sesCalls", calls).field("durationMs", millis).log();
         return summary;
     }
 

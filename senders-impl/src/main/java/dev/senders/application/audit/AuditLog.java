@@ -1,7 +1,12 @@
 package dev.senders.application.audit;
 
 import dev.senders.api.tenancy.Tenant;
+import dev.senders.infrastructure.logging.StructuredLog;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -12,13 +17,25 @@ import java.util.List;
 
 /**
  * The audit trail: every change to a sender, a default or a suppression, with who, when, what and the organization.
- * Written in the transaction of the change itself, so a change and its record stand or fall together.
+ * Written in the transaction of the change itself, so a change and its record stand or fall together; once the
+ * change is committed the same facts go to the server log as a structured line
+ * ({@code event=sender.added organization=acme sender=42 actor=alice detail=news@acme.com}).
  */
 @ApplicationScoped
 public class AuditLog {
 
+    private static final StructuredLog LOG = StructuredLog.of(AuditLog.class);
+
     @PersistenceContext(unitName = "senders")
     EntityManager em;
+
+    @Inject
+    Event<Recorded> recorded;
+
+    /** One audited change, as fired within its transaction. */
+    public record Recorded(String organizationId, String actor, String action, String targetType, String targetId,
+                           String detail) {
+    }
 
     @JsonbNillable
     public record Entry(long id, String organizationId, String actor, String action, String targetType,
@@ -36,6 +53,14 @@ public class AuditLog {
                 .setParameter(5, targetId == null ? null : targetId.toString())
                 .setParameter(6, detail)
                 .executeUpdate();
+        recorded.fire(new Recorded(actor.organizationId(), actor.userName(), action, targetType,
+                targetId == null ? null : targetId.toString(), detail));
+    }
+
+    /** The log line of a committed change (a rolled-back one never happened). */
+    void log(@Observes(during = TransactionPhase.AFTER_SUCCESS) Recorded change) {
+        LOG.info(change.action()).organization(change.organizationId()).field(change.targetType(), change.targetId())
+                .field("actor", change.actor()).field("detail", change.detail()).log();
     }
 
     /** Newest first; every organization when {@code organizationId} is null (platform admins only). */

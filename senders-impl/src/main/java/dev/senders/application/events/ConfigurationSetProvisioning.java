@@ -1,10 +1,12 @@
 package dev.senders.application.events;
 
 import dev.senders.api.events.SenderVerified;
+import dev.senders.application.sending.SendersChanged;
 import dev.senders.infrastructure.sns.ConfigurationSetNames;
 import dev.senders.infrastructure.sns.SesConfigurationSets;
 import dev.senders.infrastructure.sns.SnsSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -40,6 +42,8 @@ public class ConfigurationSetProvisioning {
     @Inject
     ConfigurationSetAssignments assignments;
 
+    @Inject
+    Event<SendersChanged> changes;
 
     @Inject
     ConfigurationSetJobs jobs;
@@ -79,7 +83,9 @@ public class ConfigurationSetProvisioning {
         if (!assignments.anyCarries(organizationId, name)) {
             sets.ensure(name, topic.get());
         }
-        assignments.assign(organizationId, name);
+        if (assignments.assign(organizationId, name) > 0) {
+            changes.fire(new SendersChanged(organizationId));
+        }
         return Optional.of(name);
     }
 

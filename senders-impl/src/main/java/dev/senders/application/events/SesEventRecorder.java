@@ -19,7 +19,6 @@ import jakarta.transaction.Transactional;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * Records verified SNS messages, each once, and what their SES events mean, in one transaction per message:
@@ -38,7 +37,9 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class SesEventRecorder {
 
-    private static final Logger LOG = Logger.getLogger(SesEventRecorder.class.getName());
+    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
+            dev.senders.infrastructure.logging.StructuredLog.of(SesEventRecorder.class);
+
 
     @PersistenceContext(unitName = "senders")
     EntityManager em;
@@ -76,8 +77,9 @@ public class SesEventRecorder {
         }
         Optional<Send> send = send(notification.sesMessageId());
         if (send.isEmpty()) {
-            LOG.info(() -> "Senders: SES " + notification.sesType() + " for message " + notification.sesMessageId()
-                    + ", which the module has no record of sending; recorded without organization");
+            EVENTS.info("ses-event.unknown-message").field("type", notification.sesType())
+                    .field("sesMessageId", notification.sesMessageId())
+                    .field("note", "no record of sending it; recorded without organization").log();
         }
         for (SesEvent event : notification.events()) {
             record(message, notification, resolveRecipient(event, send, notification.destination()), send);
@@ -161,13 +163,17 @@ public class SesEventRecorder {
                     + (e.detail() == null ? "" : ": " + e.detail());
             if (suppressions.add(Suppression.bounce(e.recipient(), cut(reason, 1000), campaign, org,
                     n.sesMessageId()))) {
-                LOG.info(() -> "Senders: " + e.recipient() + " suppressed platform-wide (permanent bounce)");
+                EVENTS.info("suppression.added").organization(org).field("campaign", campaign)
+                        .field("scope", "platform").field("reason", "permanent-bounce")
+                        .field("recipient", e.recipient()).log();
             }
         } else if (e.kind() == SesNotification.Kind.COMPLAINT && org != null) {
             String reason = "Complaint" + (e.detail() == null ? "" : " (" + e.detail() + ")");
             if (suppressions.add(Suppression.complaint(org, e.recipient(), cut(reason, 1000), campaign,
                     n.sesMessageId()))) {
-                LOG.info(() -> "Senders: " + e.recipient() + " suppressed for organization " + org + " (complaint)");
+                EVENTS.info("suppression.added").organization(org).field("campaign", campaign)
+                        .field("scope", "organization").field("reason", "complaint")
+                        .field("recipient", e.recipient()).log();
             }
         }
     }

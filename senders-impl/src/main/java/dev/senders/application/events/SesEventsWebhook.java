@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.Locale;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +27,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class SesEventsWebhook {
+
+    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
+            dev.senders.infrastructure.logging.StructuredLog.of(SesEventsWebhook.class);
 
     private static final Logger LOG = Logger.getLogger(SesEventsWebhook.class.getName());
 
@@ -71,8 +73,8 @@ public class SesEventsWebhook {
                 }
             };
         } catch (SnsRejected e) {
-            LOG.log(e.status() >= 500 ? Level.WARNING : Level.INFO, "Senders SNS webhook refused a message ("
-                    + e.status() + " " + e.reason() + "): " + e.getMessage());
+            (e.status() >= 500 ? EVENTS.warning("webhook.refused") : EVENTS.info("webhook.refused"))
+                    .field("status", e.status()).field("reason", e.reason()).field("detail", e.getMessage()).log();
             throw new SendersProblem(e.status(), e.reason(), title(e.status()), e.getMessage());
         }
     }

@@ -1,19 +1,23 @@
 package dev.senders.application.sending;
 
 import dev.senders.api.sending.ProviderName;
-import dev.senders.domain.model.Sender;
+import dev.senders.application.sending.VerifiedSenders.Snapshot;
 import dev.senders.domain.model.address.SenderAddressPolicy;
+import dev.senders.infrastructure.cluster.SharedGenerations;
+import dev.senders.infrastructure.metrics.SendersMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.IDN;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which provider a message goes through, and as whom.
@@ -24,16 +28,31 @@ import java.util.Optional;
  *     message goes out from the platform's address, and the original address becomes Reply-To.</li>
  *     <li><b>Resend</b> when the organization has no verified domain at all (same addresses, no warning).</li>
  * </ol>
- * The organization's verified senders are read at every send (one indexed query), so a change on any instance of a
- * cluster (a default removed or set, a domain verified) applies to the very next send everywhere: a per-instance cache
- * let another instance send through SES as a removed domain for as long as its entry lived (measured in ClusterIT).
+ * <p>Each organization's verified senders are cached per instance under the organization's cluster-wide generation
+ * ({@link SharedGenerations}). Every change to an organization's senders (added, removed, verified, failed, default
+ * set, configuration set assigned) moves that generation once the change is committed, so the next send on any
+ * instance sees it: the generation is read from the data grid at every send (no database query), and a copy taken
+ * under an older one is read again. The generation is read before the database, so a copy that raced a change is
+ * stale by construction, never kept. {@code senders.routing.cache-ttl} (PT5M) bounds a copy's life should an instance
+ * die between its commit and moving the generation. Without a data grid the database is read at every send.
  */
 @ApplicationScoped
-@Transactional(Transactional.TxType.REQUIRED)
 public class ProviderRouting {
 
-    @PersistenceContext(unitName = "senders")
-    EntityManager em;
+    @Inject
+    VerifiedSenders verifiedSenders;
+
+    @Inject
+    SharedGenerations generations;
+
+    @Inject
+    SendersMetrics metrics;
+
+    @Inject
+    @ConfigProperty(name = "senders.routing.cache-ttl", defaultValue = "PT5M")
+    Duration cacheTtl;
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     /** Where a message goes. */
     public record Route(ProviderName provider, String verifiedDomain, String configurationSet, String warning) {
@@ -42,12 +61,11 @@ public class ProviderRouting {
         }
     }
 
-    /** The organization's fully verified domains (with their configuration set) and whether a default exists. */
-    record Snapshot(Map<String, String> verifiedDomains, boolean hasVerifiedDefault) {
+    private record Cached(long generation, Snapshot snapshot, long loadedAtNanos) {
     }
 
     public Route route(String organizationId, String fromAddress) {
-        Snapshot snapshot = load(organizationId);
+        Snapshot snapshot = snapshot(organizationId);
         String fromDomain = domainOf(fromAddress);
         if (snapshot.hasVerifiedDefault() && fromDomain != null) {
             Optional<String> match = snapshot.verifiedDomains().keySet().stream()
@@ -66,35 +84,37 @@ public class ProviderRouting {
     }
 
     public boolean hasVerifiedDomain(String organizationId) {
-        return !load(organizationId).verifiedDomains().isEmpty();
+        return !snapshot(organizationId).verifiedDomains().isEmpty();
     }
 
     /** The organization's verified default sender address, if any. */
     public Optional<String> defaultSender(String organizationId) {
-        return em.createQuery("select s from Sender s where s.organizationId = :org and s.defaultSender = true",
-                        Sender.class)
-                .setParameter("org", organizationId)
-                .getResultStream()
-                .filter(Sender::isFullyVerified)
-                .map(Sender::getEmailAddress)
-                .findFirst();
+        return Optional.ofNullable(snapshot(organizationId).defaultAddress());
     }
 
-    private Snapshot load(String organizationId) {
-        List<Sender> verified = em.createQuery("select s from Sender s where s.organizationId = :org"
-                        + " and s.verificationStatus = dev.senders.domain.model.VerificationStatus.VERIFIED"
-                        + " and s.dkimStatus = dev.senders.domain.model.DkimStatus.SUCCESS", Sender.class)
-                .setParameter("org", organizationId)
-                .getResultList();
-        Map<String, String> domains = new java.util.HashMap<>();
-        boolean hasDefault = false;
-        for (Sender s : verified) {
-            domains.putIfAbsent(s.getDomain(), s.getConfigurationSetName() == null ? "" : s.getConfigurationSetName());
-            hasDefault |= s.isDefaultSender();
+    /** Once a change to the organization's senders is committed (on a rollback nothing changed). */
+    void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) SendersChanged change) {
+        cache.remove(change.organizationId());
+        generations.advance(change.organizationId());
+    }
+
+    private Snapshot snapshot(String organizationId) {
+        OptionalLong generation = generations.current(organizationId);
+        if (generation.isEmpty()) {
+            metrics.routing("no-grid");
+            return verifiedSenders.load(organizationId);
         }
-        Map<String, String> withNulls = new java.util.HashMap<>();
-        domains.forEach((d, c) -> withNulls.put(d, c.isEmpty() ? null : c));
-        return new Snapshot(java.util.Collections.unmodifiableMap(withNulls), hasDefault);
+        Cached cached = cache.get(organizationId);
+        long now = System.nanoTime();
+        if (cached != null && cached.generation() == generation.getAsLong()
+                && now - cached.loadedAtNanos() < cacheTtl.toNanos()) {
+            metrics.routing("hit");
+            return cached.snapshot();
+        }
+        metrics.routing("miss");
+        Snapshot fresh = verifiedSenders.load(organizationId);
+        cache.put(organizationId, new Cached(generation.getAsLong(), fresh, now));
+        return fresh;
     }
 
     static String domainOf(String address) {

@@ -19,6 +19,9 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ProviderSend {
 
+    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
+            dev.senders.infrastructure.logging.StructuredLog.of(ProviderSend.class);
+
     @Inject
     SendLog log;
 
@@ -71,6 +74,11 @@ public class ProviderSend {
         }
         log.record(message, fromAddress, result);
         metrics.emailSent(provider.wire(), result.status().name());
+        if (result.status() == SendResult.Status.FAILED) {
+            EVENTS.warning("send.failed").organization(message.organizationId())
+                    .field("campaign", message.campaignId()).field("provider", provider.wire())
+                    .field("retryable", result.retryable()).field("error", result.error()).log();
+        }
         return result;
     }
 

@@ -45,34 +45,26 @@ public class SendLog {
             insert(message, fromAddress, result, status);
             return;
         }
-        int updated = em.createNativeQuery("update senders_sends set provider = ?3, message_id = ?4, status = ?5,"
-                        + " error = ?6, warning = ?7, from_address = ?8, updated_at = now()"
-                        + " where organization_id = ?1 and idempotency_key = ?2 and status <> 'sent'")
-                .setParameter(1, message.organizationId())
-                .setParameter(2, message.idempotencyKey())
-                .setParameter(3, result.provider().wire())
-                .setParameter(4, result.messageId())
-                .setParameter(5, status)
-                .setParameter(6, result.error())
-                .setParameter(7, result.warning())
-                .setParameter(8, fromAddress)
+        // one statement: a new key is inserted; an unsuccessful earlier outcome is replaced; a 'sent' one is kept
+        em.createNativeQuery("insert into senders_sends (idempotency_key, organization_id, campaign_id, recipient,"
+                        + " from_address, provider, message_id, status, error, warning)"
+                        + " values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                        + " on conflict (organization_id, idempotency_key) where idempotency_key is not null"
+                        + " do update set provider = excluded.provider, message_id = excluded.message_id,"
+                        + " status = excluded.status, error = excluded.error, warning = excluded.warning,"
+                        + " from_address = excluded.from_address, updated_at = now()"
+                        + " where senders_sends.status <> 'sent'")
+                .setParameter(1, message.idempotencyKey())
+                .setParameter(2, message.organizationId())
+                .setParameter(3, message.campaignId())
+                .setParameter(4, message.to())
+                .setParameter(5, fromAddress)
+                .setParameter(6, result.provider().wire())
+                .setParameter(7, result.messageId())
+                .setParameter(8, status)
+                .setParameter(9, result.error())
+                .setParameter(10, result.warning())
                 .executeUpdate();
-        if (updated == 0) {
-            em.createNativeQuery("insert into senders_sends (idempotency_key, organization_id, campaign_id, recipient,"
-                            + " from_address, provider, message_id, status, error, warning)"
-                            + " values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) on conflict do nothing")
-                    .setParameter(1, message.idempotencyKey())
-                    .setParameter(2, message.organizationId())
-                    .setParameter(3, message.campaignId())
-                    .setParameter(4, message.to())
-                    .setParameter(5, fromAddress)
-                    .setParameter(6, result.provider().wire())
-                    .setParameter(7, result.messageId())
-                    .setParameter(8, status)
-                    .setParameter(9, result.error())
-                    .setParameter(10, result.warning())
-                    .executeUpdate();
-        }
     }
 
     private void insert(EmailMessage message, String fromAddress, SendResult result, String status) {

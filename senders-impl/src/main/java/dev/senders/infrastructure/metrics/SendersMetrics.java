@@ -22,6 +22,11 @@ public class SendersMetrics {
         registry.counter("senders.emails", tag("provider", provider), tag("outcome", outcome)).inc();
     }
 
+    /** Provider resolution: "hit" (the cached copy is current), "miss" (read from the database), "no-grid". */
+    public void routing(String result) {
+        registry.counter("senders.routing.lookups", tag("result", result)).inc();
+    }
+
     public void throttled(String provider) {
         registry.counter("senders.throttles", tag("provider", provider)).inc();
     }

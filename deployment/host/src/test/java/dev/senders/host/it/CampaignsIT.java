@@ -131,6 +131,40 @@ class CampaignsIT {
         assertThat(resendEmailsOf(items)).isEmpty();
     }
 
+    /**
+     * Issue 7: once warm, provider resolution reads no database: each send asks the data grid for the organization's
+     * generation and finds its cached copy current ({@code senders_routing_lookups_total} by result).
+     */
+    @Test
+    void aWarmOrganizationsSendsResolveTheirProviderWithoutReadingTheDatabase() {
+        String domain = "warm-" + tag + ".com";
+        verifiedDefault(api, "news@" + domain);
+        startAndAwait(api, create(api, "news@" + domain, recipients(1)));   // warms the organization's copy
+
+        double hits = routingLookups("hit");
+        double misses = routingLookups("miss");
+        long id = startAndAwait(api, create(api, "news@" + domain, recipients(10)));
+        assertThat(items(id)).hasSize(10).allSatisfy(i -> assertThat(i.providerUsed()).isEqualTo("ses"));
+
+        // each item resolves twice (the host asks the factory, the SES provider checks again before sending)
+        assertThat(routingLookups("hit") - hits).isGreaterThanOrEqualTo(20);
+        assertThat(routingLookups("miss") - misses).as("database reads for resolution").isLessThanOrEqualTo(1);
+    }
+
+    private double routingLookups(String result) {
+        Api root;
+        try {
+            root = Api.anonymous(new URL(base, "/"));
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        String metrics = root.send(root.request("metrics").setHeader("Accept", "text/plain").GET()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^senders_routing_lookups_total\\{[^}]*result=\"" + result + "\"[^}]*} ([0-9.Ee+-]+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     @Test
     void v3_2_and_v3_3_aDomainIsVerifiedAndSetAsTheDefault() {
         String domain = "steps-" + tag + ".com";

@@ -102,6 +102,22 @@ class OperationsIT {
                 .contains("application/problem+json").contains("Problem").contains("Sender already exists");
     }
 
+    /**
+     * The server's own MicroProfile OpenAPI document at /openapi: the module's document (unpacked by the host's build
+     * to WEB-INF/classes/META-INF/openapi.yaml, as the README tells hosts to do) merged with the host's annotated
+     * endpoints.
+     */
+    @Test
+    @Order(4)
+    void theServersOpenApiDocumentAtTheRootHasTheModulesEndpointsAndTheHosts() {
+        Api.Reply openapi = root().send(root().request("openapi").setHeader("Accept", "*/*").GET());
+        assertThat(openapi.status()).as(openapi.body()).isEqualTo(200);
+        assertThat(openapi.body()).contains("/api/senders/{id}/verify").contains("/api/webhooks/ses-events")
+                .contains("/api/admin/audit").contains("application/problem+json").contains("Problem")
+                .contains("Sender already exists")
+                .as("the host's own endpoints, scanned by Payara").contains("/host-api/campaigns");
+    }
+
     @Test
     @Order(5)
     void theOpenApiDocumentListsEveryResourcePathOfTheModule() {
