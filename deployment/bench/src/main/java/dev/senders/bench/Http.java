@@ -58,9 +58,12 @@ final class Http {
         return send(request(path, Duration.ofSeconds(30)).GET());
     }
 
-    Reply post(String path, String contentType, String body, Duration timeout) {
-        return send(request(path, timeout).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    Reply post(String path, String contentType, String body, Duration timeout, String... headers) {
+        HttpRequest.Builder b = request(path, timeout).header("Content-Type", contentType);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     Reply post(String path, String json) {

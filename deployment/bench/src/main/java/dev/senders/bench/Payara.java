@@ -68,7 +68,7 @@ final class Payara implements AutoCloseable {
                 "--systemproperties", work.resolve("secrets.properties").toString(),
                 "--rootdir", work.resolve("root-" + name).toString(),
                 "--port", String.valueOf(port), "--contextroot", "/",
-                "--deploy", runtime.resolve("senders-host.war").toString()));
+                "--deploy", runtime.resolve("senders-bench-app.war").toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Payara(name, port, log, process);
     }

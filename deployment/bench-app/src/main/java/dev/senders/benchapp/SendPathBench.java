@@ -1,0 +1,118 @@
+package dev.senders.benchapp;
+
+import dev.senders.api.sending.EmailMessage;
+import dev.senders.api.sending.EmailProvider;
+import dev.senders.api.sending.EmailProviderFactory;
+import dev.senders.api.sending.SendResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.Body;
+import software.amazon.awssdk.services.ses.model.Content;
+import software.amazon.awssdk.services.ses.model.Destination;
+import software.amazon.awssdk.services.ses.model.Message;
+import software.amazon.awssdk.services.ses.model.MessageTag;
+import software.amazon.awssdk.services.ses.model.SendEmailRequest;
+
+import java.util.UUID;
+
+/**
+ * Send-path overhead, measured inside one Payara Micro JVM: the module's SES provider as a host calls it
+ * ({@link EmailProviderFactory#providerFor(String, String)} then {@link EmailProvider#send}: resolution, idempotency
+ * record, suppression check, rate-limit check, send, record) against a bare {@code SesClient.sendEmail} loop on the
+ * module's own SES client (same SDK, HTTP client, timeouts and endpoint). The two loops alternate in rounds, each
+ * path going first in half of them, so drift (JIT, the stub, the machine) falls on both alike.
+ *
+ * <p>Benchmark-only: the organization comes from the query, which a real endpoint must never allow; this WAR is built
+ * only in the {@code bench} profile and never deployed outside the benchmark.
+ */
+@ApplicationScoped
+@Path("send-path")
+public class SendPathBench {
+
+    @Inject
+    EmailProviderFactory providers;
+
+    @Inject
+    SesClient ses;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject run(@QueryParam("org") String organizationId, @QueryParam("from") String from,
+                          @QueryParam("n") int n, @QueryParam("rounds") int rounds, @QueryParam("label") String label) {
+        int perRound = Math.max(1, n / Math.max(1, rounds));
+        String run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
+        long moduleNanos = 0;
+        long bareNanos = 0;
+        int moduleSent = 0;
+        int bareSent = 0;
+        for (int round = 0; round < Math.max(1, rounds); round++) {
+            boolean moduleFirst = round % 2 == 0;
+            for (int leg = 0; leg < 2; leg++) {
+                boolean module = (leg == 0) == moduleFirst;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < perRound; i++) {
+                    String to = "r" + round + "-" + i + "@" + (module ? "module" : "bare") + "." + run + ".example";
+                    if (module) {
+                        moduleSent += viaModule(organizationId, from, to, run + "-m-" + round + "-" + i, run);
+                    } else {
+                        bareSent += bare(organizationId, from, to, run);
+                    }
+                }
+                long took = System.nanoTime() - t0;
+                if (module) {
+                    moduleNanos += took;
+                } else {
+                    bareNanos += took;
+                }
+            }
+        }
+        return Json.createObjectBuilder()
+                .add("run", run)
+                .add("moduleSent", moduleSent)
+                .add("bareSent", bareSent)
+                .add("moduleSeconds", moduleNanos / 1e9)
+                .add("bareSeconds", bareNanos / 1e9)
+                .build();
+    }
+
+    private int viaModule(String organizationId, String from, String to, String key, String run) {
+        EmailProvider provider = providers.providerFor(organizationId, from);
+        SendResult result = provider.send(EmailMessage.builder()
+                .to(to)
+                .from(from)
+                .fromName("Newsletter")
+                .subject("Hello from the bench")
+                .html("<p>Hello</p>")
+                .organizationId(organizationId)
+                .campaignId(run)
+                .idempotencyKey(key)
+                .build());
+        if (result.status() != SendResult.Status.SENT || result.provider() != dev.senders.api.sending.ProviderName.SES) {
+            throw new IllegalStateException("module send did not go out through SES: " + result);
+        }
+        return 1;
+    }
+
+    private int bare(String organizationId, String from, String to, String run) {
+        ses.sendEmail(SendEmailRequest.builder()
+                .source("Newsletter <" + from + ">")
+                .destination(Destination.builder().toAddresses(to).build())
+                .message(Message.builder()
+                        .subject(Content.builder().data("Hello from the bench").charset("UTF-8").build())
+                        .body(Body.builder().html(Content.builder().data("<p>Hello</p>").charset("UTF-8").build())
+                                .build())
+                        .build())
+                .tags(MessageTag.builder().name("organization").value(organizationId).build(),
+                        MessageTag.builder().name("campaign").value(run).build())
+                .build());
+        return 1;
+    }
+}
