@@ -16,8 +16,8 @@ import java.util.List;
  */
 final class Payara implements AutoCloseable {
 
-    /** Data-grid ports of cluster members (not Payara's default 6900, which tests on this machine may use). */
-    static final int[] HAZELCAST_PORTS = {6910, 6911};
+    /** Data-grid ports of cluster members (not Payara's default 6900 nor ClusterIT's 6910/6911, which tests on this machine may use). */
+    static final int[] HAZELCAST_PORTS = {6920, 6921};
 
     final String name;
     final int httpPort;
