@@ -143,9 +143,13 @@ public class SenderResource {
         return SenderView.of(verification.setDefault(tenant.require(), RequestValues.id(id)));
     }
 
-    /** Sets a custom MAIL FROM subdomain ({@code {"mailFromDomain": "mail.acme.com"}}, or no body for the default). */
+    /**
+     * Sets a custom MAIL FROM subdomain ({@code {"mailFromDomain": "mail.acme.com"}}, or no body for the default).
+     * JSON only: a {@code text/plain} body (which a cross-site form can post with the session cookie) is 415.
+     */
     @POST
     @Path("{id}/mail-from")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Inspected setMailFrom(@PathParam("id") String id, String body) {
         var caller = tenant.require();
         String requested = body == null || body.isBlank() ? null

@@ -346,7 +346,9 @@ class VerificationIT {
         TestEnvironment.dns().restartWith(TestEnvironment.zone()
                 .mx("mail." + domain, "feedback-smtp.ap-southeast-1.amazonses.com", 10)
                 .txt("mail." + domain, "v=spf1 include:amazonses.com ~all"));
-        Api.Reply set = api.post("api/senders/" + id + "/mail-from", "");
+        // no body at all (and so no Content-Type): the default MAIL FROM domain
+        Api.Reply set = api.send(api.request("api/senders/" + id + "/mail-from")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
         assertThat(set.status()).as(set.toString()).isEqualTo(200);
         JsonObject sender = set.json().getJsonObject("sender");
         assertThat(sender.getString("mailFromDomain")).isEqualTo("mail." + domain);
