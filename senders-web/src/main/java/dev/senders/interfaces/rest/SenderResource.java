@@ -125,6 +125,7 @@ public class SenderResource {
 
     @POST
     @Path("{id}/verify")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body: never a cross-site form's text/plain or form post
     public Verified verify(@PathParam("id") String id) {
         SenderVerification.Checked checked = verification.verifyNow(tenant.require(), RequestValues.id(id));
         Sender s = checked.sender();
@@ -139,6 +140,7 @@ public class SenderResource {
 
     @POST
     @Path("{id}/set-default")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body: never a cross-site form's text/plain or form post
     public SenderView setDefault(@PathParam("id") String id) {
         return SenderView.of(verification.setDefault(tenant.require(), RequestValues.id(id)));
     }
@@ -164,6 +166,7 @@ public class SenderResource {
 
     @POST
     @Path("{id}/restart-verification")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body: never a cross-site form's text/plain or form post
     public SenderView restart(@PathParam("id") String id) {
         return SenderView.of(verification.restart(tenant.require(), RequestValues.id(id)));
     }

@@ -91,13 +91,13 @@ class FaultInjectionIT {
                         .failNext(4, 500, "application_error", "Internal server error", 0)),
                 new Fault("Resend accepts, then times out (answer after 6 s, timeout 3 s)", false, 5,
                         (id, r) -> TestEnvironment.resend().delayNext(1, Duration.ofSeconds(6))),
-                new Fault("database restart mid-campaign (connections cut, refused for 10 s)", false, 40,
+                new Fault("database restart mid-campaign (connections cut, refused for 10 s)", false, 20,
                         (id, r) -> {
                             if (id >= 0) {
                                 proxy.outage(Duration.ofSeconds(10));
                             }
                         }),
-                new Fault("SIGKILL of the instance mid-campaign, then a restart (Resend path)", false, 40,
+                new Fault("SIGKILL of the instance mid-campaign, then a restart (Resend path)", false, 20,
                         (id, r) -> {
                             if (id >= 0) {
                                 payara.kill();

@@ -47,9 +47,13 @@ public final class SecurityReport {
 
     private static void write() {
         StringBuilder md = new StringBuilder("| part | class of case | tried | result |\n|---|---|---|---|\n");
-        ROWS.forEach((name, row) -> md.append("| ").append(row.part).append(" | ").append(name).append(" | ")
+        ROWS.entrySet().stream().sorted(java.util.Comparator.comparing(e -> e.getValue().part)).forEach(e -> {
+            String name = e.getKey();
+            Row row = e.getValue();
+            md.append("| ").append(row.part).append(" | ").append(name).append(" | ")
                 .append(row.tried).append(" | ")
-                .append(row.held == row.tried ? "all held" : (row.tried - row.held) + " FAILED").append(" |\n"));
+                .append(row.held == row.tried ? "all held" : (row.tried - row.held) + " FAILED").append(" |\n");
+        });
         try {
             Files.createDirectories(FILE.toAbsolutePath().getParent());
             Files.writeString(FILE, "# Security and fault suite (issue 9)\n\n" + md);

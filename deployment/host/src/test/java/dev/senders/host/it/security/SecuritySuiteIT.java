@@ -534,6 +534,19 @@ class SecuritySuiteIT {
         c.add(raw(contentType, "campaign as text/plain", "POST", campaigns, "text/plain", campaign(Map.of()), 415));
         c.add(raw(contentType, "campaign as a form", "POST", campaigns, "application/x-www-form-urlencoded", "name=x",
                 415));
+        // body-less actions posted the way a cross-site HTML form can (text/plain, form encoding), which would carry a
+        // signed-in person's session cookie: refused, only JSON (or no body at all) is taken
+        String actions = "cross-site form posts to body-less actions";
+        c.add(raw(actions, "set-default as text/plain", "POST", "api/senders/" + verifiedId + "/set-default",
+                "text/plain", "x", 415));
+        c.add(raw(actions, "set-default as a form", "POST", "api/senders/" + verifiedId + "/set-default",
+                "application/x-www-form-urlencoded", "a=b", 415));
+        c.add(raw(actions, "verify as text/plain", "POST", "api/senders/" + verifiedId + "/verify", "text/plain", "x",
+                415));
+        c.add(raw(actions, "restart-verification as a form", "POST", "api/senders/" + verifiedId
+                + "/restart-verification", "application/x-www-form-urlencoded", "a=b", 415));
+        c.add(raw(actions, "start a campaign as text/plain", "POST", "host-api/campaigns/1/start", "text/plain", "x",
+                415));
         // query parameters and ids
         c.add(raw(params, "size 1000", "GET", "api/senders?size=1000", null, null, 400));
         c.add(raw(params, "size 0", "GET", "api/senders?size=0", null, null, 400));
