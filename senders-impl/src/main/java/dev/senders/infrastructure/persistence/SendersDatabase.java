@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 /**
  * The module's database: the data source (every attribute from MicroProfile Config, so environment variables such as
  * {@code SENDERS_DB_URL} override it) and the Flyway migrations ({@link SchemaMigration}), applied at deployment.
+ * On Payara, pooled connections are validated ({@code Connection.isValid}) before use, so the module recovers by
+ * itself once a restarted database accepts connections again.
  */
 @DataSourceDefinition(
         name = SendersDatabase.JNDI_NAME,
@@ -23,7 +25,13 @@ import javax.sql.DataSource;
         initialPoolSize = 2,
         minPoolSize = 2,
         maxPoolSize = 32,
-        properties = {"stringType=unspecified"})
+        // Payara's pool validates a connection before handing it out and, when one is dead (the database restarted),
+        // drops them all and reconnects: without this it hands out the closed connections forever (issue 9)
+        properties = {"stringType=unspecified",
+                "fish.payara.is-connection-validation-required=true",
+                "fish.payara.connection-validation-method=custom-validation",
+                "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation",
+                "fish.payara.fail-all-connections=true"})
 @Singleton
 @Startup
 @TransactionManagement(TransactionManagementType.BEAN)

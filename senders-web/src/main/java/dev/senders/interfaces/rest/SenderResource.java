@@ -125,6 +125,7 @@ public class SenderResource {
 
     @POST
     @Path("{id}/verify")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body: never a cross-site form's text/plain or form post
     public Verified verify(@PathParam("id") String id) {
         SenderVerification.Checked checked = verification.verifyNow(tenant.require(), RequestValues.id(id));
         Sender s = checked.sender();
@@ -139,13 +140,18 @@ public class SenderResource {
 
     @POST
     @Path("{id}/set-default")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body: never a cross-site form's text/plain or form post
     public SenderView setDefault(@PathParam("id") String id) {
         return SenderView.of(verification.setDefault(tenant.require(), RequestValues.id(id)));
     }
 
-    /** Sets a custom MAIL FROM subdomain ({@code {"mailFromDomain": "mail.acme.com"}}, or no body for the default). */
+    /**
+     * Sets a custom MAIL FROM subdomain ({@code {"mailFromDomain": "mail.acme.com"}}, or no body for the default).
+     * JSON only: a {@code text/plain} body (which a cross-site form can post with the session cookie) is 415.
+     */
     @POST
     @Path("{id}/mail-from")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Inspected setMailFrom(@PathParam("id") String id, String body) {
         var caller = tenant.require();
         String requested = body == null || body.isBlank() ? null
@@ -160,6 +166,7 @@ public class SenderResource {
 
     @POST
     @Path("{id}/restart-verification")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body: never a cross-site form's text/plain or form post
     public SenderView restart(@PathParam("id") String id) {
         return SenderView.of(verification.restart(tenant.require(), RequestValues.id(id)));
     }

@@ -168,6 +168,21 @@ public class CampaignResource {
         return Response.ok(body.toString(), MediaType.APPLICATION_JSON).build();
     }
 
+    /** JAX-RS's own refusals (415 for a body that is not JSON, 405, 406) as problem+json too, not an HTML page. */
+    @Provider
+    public static class WebErrors implements ExceptionMapper<jakarta.ws.rs.WebApplicationException> {
+        @Override
+        public Response toResponse(jakarta.ws.rs.WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            String title = jakarta.ws.rs.core.Response.Status.fromStatusCode(status) == null ? "Error"
+                    : jakarta.ws.rs.core.Response.Status.fromStatusCode(status).getReasonPhrase();
+            return Response.status(status).type("application/problem+json")
+                    .entity(Json.createObjectBuilder().add("type", "about:blank").add("title", title)
+                            .add("status", status).add("detail", title).build().toString())
+                    .build();
+        }
+    }
+
     /** Refusals as problem+json, like the module's API. */
     @Provider
     public static class Errors implements ExceptionMapper<CampaignException> {

@@ -15,6 +15,6 @@ public class HostApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(CampaignResource.class, CampaignResource.Errors.class);
+        return Set.of(CampaignResource.class, CampaignResource.Errors.class, CampaignResource.WebErrors.class);
     }
 }

@@ -23,7 +23,12 @@ import javax.sql.DataSource;
         user = "${MPCONFIG=senders.db.user}",
         password = "${MPCONFIG=senders.db.password}",
         minPoolSize = 1,
-        maxPoolSize = 16)
+        maxPoolSize = 16,
+        // as the module's (SendersDatabase): validated connections, so a database restart is survived
+        properties = {"fish.payara.is-connection-validation-required=true",
+                "fish.payara.connection-validation-method=custom-validation",
+                "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation",
+                "fish.payara.fail-all-connections=true"})
 @Singleton
 @Startup
 @DependsOn("SendersDatabase")

@@ -40,6 +40,8 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.senders.host.it.Campaigns.*;
+import dev.senders.host.it.Campaigns.Item;
 
 /**
  * Story 3 from the host's side: the host's campaigns send through the Senders module's provider factory (SES from a
@@ -48,8 +50,6 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(ArquillianExtension.class)
 class CampaignsIT {
-
-    private static final Duration DONE_WITHIN = Duration.ofSeconds(90);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -62,11 +62,6 @@ class CampaignsIT {
     private TestUsers.User user;
     private Api api;
     private String tag;
-
-    /** One row of campaign_items. */
-    record Item(long id, String recipient, String status, String providerUsed, String messageId, Timestamp sentAt,
-                String error, String warning, int attempts) {
-    }
 
     @BeforeEach
     void freshOrganization() {
@@ -564,100 +559,7 @@ class CampaignsIT {
     }
 
     private JsonObject create(Api as, String from, List<String> recipients) {
-        JsonArrayBuilder to = Json.createArrayBuilder();
-        recipients.forEach(to::add);
-        String body = Json.createObjectBuilder()
-                .add("name", "Campaign " + UUID.randomUUID().toString().substring(0, 6))
-                .add("senderEmail", from)
-                .add("senderName", "Newsletter")
-                .add("subject", "Hello from " + tag)
-                .add("html", "<p>Hello</p>")
-                .add("recipients", to)
-                .build().toString();
-        Api.Reply reply = as.post("host-api/campaigns", body);
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
-        return reply.json();
+        return Campaigns.create(as, from, "Hello from " + tag, recipients);
     }
 
-    private static long start(Api as, JsonObject campaign) {
-        long id = campaign.getJsonNumber("id").longValue();
-        Api.Reply reply = as.post("host-api/campaigns/" + id + "/start", "{}");
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
-        assertThat(reply.json().getString("status")).isEqualTo("sending");
-        return id;
-    }
-
-    private static long startAndAwait(Api as, JsonObject campaign) {
-        long id = start(as, campaign);
-        awaitSent(id);
-        return id;
-    }
-
-    private static void awaitSent(long id) {
-        await().atMost(DONE_WITHIN).pollInterval(Duration.ofMillis(200))
-                .until(() -> "sent".equals(campaignStatus(id)));
-    }
-
-    /** Adds a sender, has the stub SES verify its domain, verifies it and makes it the default. */
-    private static long verifiedDefault(Api as, String email) {
-        long id = senderId(as, email);
-        TestEnvironment.ses().verifyDomain(email.substring(email.indexOf('@') + 1));
-        Api.Reply verified = as.post("api/senders/" + id + "/verify", "");
-        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
-        assertThat(verified.json().getJsonObject("sender").getString("verificationStatus")).isEqualTo("verified");
-        Api.Reply set = as.post("api/senders/" + id + "/set-default", "");
-        assertThat(set.status()).as(set.toString()).isEqualTo(200);
-        return id;
-    }
-
-    private static long senderId(Api as, String email) {
-        Api.Reply reply = as.post("api/senders", "{\"emailAddress\":\"" + email + "\"}");
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
-        return reply.json().getJsonObject("sender").getJsonNumber("id").longValue();
-    }
-
-    private static List<ResendStub.SentEmail> resendEmailsOf(Collection<Item> items) {
-        List<String> keys = items.stream().map(i -> "campaign-item-" + i.id()).toList();
-        return TestEnvironment.resend().sentEmails().stream().filter(e -> keys.contains(e.idempotencyKey())).toList();
-    }
-
-    private static List<SesStub.SentMessage> sesMessagesTo(Collection<Item> items) {
-        List<String> recipients = items.stream().map(Item::recipient).toList();
-        return TestEnvironment.ses().sentMessages().stream().filter(m -> recipients.contains(m.to().get(0))).toList();
-    }
-
-    private static String campaignStatus(long id) {
-        return query("select status from campaigns where id = " + id, rs -> rs.getString(1)).get(0);
-    }
-
-    private static List<Item> items(long campaignId) {
-        return query("select id, recipient, status, provider_used, message_id, sent_at, error, warning, attempts"
-                + " from campaign_items where campaign_id = " + campaignId + " order by id", rs -> new Item(
-                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getTimestamp(6), rs.getString(7), rs.getString(8), rs.getInt(9)));
-    }
-
-    interface Row<T> {
-        T read(java.sql.ResultSet rs) throws SQLException;
-    }
-
-    private static <T> List<T> query(String sql, Row<T> row) {
-        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            List<T> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(row.read(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sql(String statement) {
-        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
-            s.execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

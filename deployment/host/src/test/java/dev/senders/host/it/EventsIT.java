@@ -12,11 +12,13 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import dev.senders.host.it.SnsFixtures.Pki;
+import dev.senders.host.it.SnsFixtures.Sns;
+import dev.senders.host.it.SnsFixtures.SnsHost;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -67,7 +69,6 @@ import static org.awaitility.Awaitility.await;
 class EventsIT {
 
     private static final String WEBHOOK = "api/webhooks/ses-events";
-    private static final String CERT_PATH = "/SimpleNotificationService-test.pem";
 
     private static Pki pki;
     private static SnsHost sns;
@@ -87,17 +88,8 @@ class EventsIT {
 
     @BeforeAll
     static void startSns() {
-        pki = Pki.create(TestEnvironment.sns().trustStore());
-        sns = new SnsHost(pki, TestEnvironment.sns().certificatePort());
-        sns.serve(CERT_PATH, 200, pki.signerPem);
-        sns.serve("/", 200, "<ConfirmSubscriptionResponse/>".getBytes(StandardCharsets.UTF_8));
-    }
-
-    @AfterAll
-    static void stopSns() {
-        if (sns != null) {
-            sns.close();
-        }
+        pki = SnsFixtures.pki();
+        sns = SnsFixtures.host();
     }
 
     @BeforeEach
@@ -647,204 +639,5 @@ class EventsIT {
 
     private static long count(String sql) {
         return query(sql, rs -> rs.getLong(1)).get(0);
-    }
-
-    // ------------------------------------------------------------------ SNS played by the test
-
-    /** An SNS message as SNS posts it, signed by the test PKI; the string to sign follows AWS's documentation. */
-    static final class Sns {
-        String type = "Notification";
-        String messageId = UUID.randomUUID().toString();
-        String topicArn = TestEnvironment.sns().topicArn();
-        String subject;
-        String message;
-        String timestamp = Instant.now().toString();
-        String signatureVersion = "2";
-        String signingCertUrl = sns.url(CERT_PATH);
-        String subscribeUrl;
-        String token;
-
-        static Sns notification(String message) {
-            Sns m = new Sns();
-            m.message = message;
-            return m;
-        }
-
-        static Sns confirmation(String subscribeUrl, String token) {
-            Sns m = new Sns();
-            m.type = "SubscriptionConfirmation";
-            m.message = "You have chosen to subscribe to the topic " + m.topicArn + ".";
-            m.subscribeUrl = subscribeUrl;
-            m.token = token;
-            return m;
-        }
-
-        Sns with(Consumer<Sns> change) {
-            change.accept(this);
-            return this;
-        }
-
-        String stringToSign() {
-            StringBuilder s = new StringBuilder("Message\n" + message + "\nMessageId\n" + messageId + "\n");
-            if (type.equals("Notification")) {
-                if (subject != null) {
-                    s.append("Subject\n").append(subject).append('\n');
-                }
-                s.append("Timestamp\n").append(timestamp).append('\n');
-            } else {
-                s.append("SubscribeURL\n").append(subscribeUrl).append("\nTimestamp\n").append(timestamp)
-                        .append("\nToken\n").append(token).append('\n');
-            }
-            return s.append("TopicArn\n").append(topicArn).append("\nType\n").append(type).append('\n').toString();
-        }
-
-        String body(Pki pki) {
-            return body(pki.sign(stringToSign(), signatureVersion));
-        }
-
-        String body(String signature) {
-            JsonObjectBuilder b = Json.createObjectBuilder().add("Type", type).add("MessageId", messageId);
-            if (token != null) {
-                b.add("Token", token);
-            }
-            b.add("TopicArn", topicArn);
-            if (subject != null) {
-                b.add("Subject", subject);
-            }
-            b.add("Message", message).add("Timestamp", timestamp).add("SignatureVersion", signatureVersion)
-                    .add("Signature", signature).add("SigningCertURL", signingCertUrl);
-            if (subscribeUrl != null) {
-                b.add("SubscribeURL", subscribeUrl);
-            } else {
-                b.add("UnsubscribeURL", "https://sns.ap-southeast-1.amazonaws.com/?Action=Unsubscribe"
-                        + "&SubscriptionArn=" + topicArn + ":1");
-            }
-            return b.build().toString();
-        }
-    }
-
-    /**
-     * A throw-away PKI made with the JDK's keytool: a CA; an SNS-like signing certificate it issued (CN and DNS name
-     * sns.amazonaws.com); a TLS certificate for 127.0.0.1 and localhost; and the trust store (the CA) the module is
-     * pointed at.
-     */
-    static final class Pki {
-        static final String PASSWORD = "sns-test-trust";
-
-        final Path dir;
-        final PrivateKey signerKey;
-        final byte[] signerPem;
-        final PrivateKey tlsKey;
-        final Path tlsKeyStore;
-
-        private Pki(Path dir, Path trustStore) throws IOException {
-            this.dir = dir;
-            keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "5",
-                    "-dname", "CN=Senders Test CA, O=Senders Tests", "-ext", "bc:c", "-keystore", "ca.p12");
-            keytool("-exportcert", "-alias", "ca", "-rfc", "-file", "ca.pem", "-keystore", "ca.p12");
-            issue("signer", "CN=sns.amazonaws.com", "SAN=dns:sns.amazonaws.com", "KU=digitalSignature");
-            issue("tls", "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", "EKU=serverAuth");
-            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", "tls.p12");
-            keytool("-importcert", "-noprompt", "-alias", "tls", "-file", "tls.pem", "-keystore", "tls.p12");
-            Files.createDirectories(trustStore.getParent());
-            Files.deleteIfExists(trustStore);
-            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.pem", "-keystore", trustStore.toString());
-            signerPem = Files.readAllBytes(dir.resolve("signer.pem"));
-            signerKey = key("signer");
-            tlsKey = key("tls");
-            tlsKeyStore = dir.resolve("tls.p12");
-        }
-
-        static Pki create(Path trustStore) {
-            try {
-                return new Pki(Files.createTempDirectory("events-it-pki-"), trustStore);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private void issue(String alias, String dname, String... extensions) {
-            keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "3",
-                    "-dname", dname, "-keystore", alias + ".p12");
-            keytool("-certreq", "-alias", alias, "-file", alias + ".csr", "-keystore", alias + ".p12");
-            List<String> args = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile",
-                    alias + ".csr", "-outfile", alias + ".pem", "-rfc", "-validity", "3"));
-            for (String extension : extensions) {
-                args.add("-ext");
-                args.add(extension);
-            }
-            keytool(args.toArray(String[]::new));
-        }
-
-        private PrivateKey key(String alias) {
-            return TestKeys.privateKey(dir.resolve(alias + ".p12"), alias, PASSWORD);
-        }
-
-        String sign(String text, String signatureVersion) {
-            return sign(text, signatureVersion, signerKey);
-        }
-
-        static String sign(String text, String signatureVersion, PrivateKey key) {
-            return TestKeys.snsSignature(text, signatureVersion, key);
-        }
-
-        private void keytool(String... args) {
-            TestKeys.keytool(dir, PASSWORD, args);
-        }
-    }
-
-    static final class SnsHost implements AutoCloseable {
-        private final HttpsServer server;
-        private final Map<String, byte[]> bodies = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
-        final List<String> requests = new CopyOnWriteArrayList<>();
-
-        SnsHost(Pki pki, int port) {
-            try (InputStream in = Files.newInputStream(pki.tlsKeyStore)) {
-                KeyStore keys = KeyStore.getInstance("PKCS12");
-                keys.load(in, Pki.PASSWORD.toCharArray());
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keys, Pki.PASSWORD.toCharArray());
-                SSLContext tls = SSLContext.getInstance("TLS");
-                tls.init(kmf.getKeyManagers(), null, null);
-                server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-                server.setHttpsConfigurator(new HttpsConfigurator(tls));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-            server.setExecutor(Executors.newFixedThreadPool(4));
-            server.createContext("/", exchange -> {
-                String path = exchange.getRequestURI().getRawPath();
-                String query = exchange.getRequestURI().getRawQuery();
-                requests.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
-                byte[] body = bodies.getOrDefault(path, new byte[0]);
-                exchange.sendResponseHeaders(statuses.getOrDefault(path, 404), body.length == 0 ? -1 : body.length);
-                if (body.length > 0) {
-                    exchange.getResponseBody().write(body);
-                }
-                exchange.close();
-            });
-            server.start();
-        }
-
-        void serve(String path, int status, byte[] body) {
-            statuses.put(path, status);
-            bodies.put(path, body);
-        }
-
-        int port() {
-            return server.getAddress().getPort();
-        }
-
-        String url(String path) {
-            return "https://127.0.0.1:" + port() + path;
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
     }
 }

@@ -258,30 +258,6 @@ class SendersApiIT {
     }
 
     @Test
-    void atMostFivePendingSendersEvenUnderParallelRequests() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(12);
-        try {
-            List<Callable<Integer>> adds = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
-                String email = "p" + i + "@" + newDomain();
-                adds.add(() -> api.post("api/senders", "{\"emailAddress\":\"" + email + "\"}").status());
-            }
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : pool.invokeAll(adds)) {
-                statuses.add(f.get());
-            }
-            assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
-            assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(api.get("api/senders").json().getJsonNumber("total").longValue()).isEqualTo(5);
-        Api.Reply sixth = api.post("api/senders", "{\"emailAddress\":\"six@" + newDomain() + "\"}");
-        assertThat(sixth.status()).isEqualTo(409);
-        assertThat(sixth.json().getString("detail")).contains("5");
-    }
-
-    @Test
     void anSesErrorIsAClearProblemAndChangesNothing() {
         TestEnvironment.ses().failNext("VerifyDomainIdentity", 1, 400, "InvalidParameterValue",
                 "Invalid domain name");
@@ -301,87 +277,6 @@ class SendersApiIT {
         add("retry@" + domain);
         assertThat(TestEnvironment.ses().calls("VerifyDomainDkim").stream()
                 .filter(c -> domain.equals(c.params().get("Domain")))).hasSize(3);
-    }
-
-    /** Hostile or invalid addresses and bodies: each a 4xx problem+json naming the field, and nothing changes. */
-    @Test
-    void hostileInputIsRefusedWithAProblemAndChangesNothing() throws SQLException {
-        String[][] cases = {
-                // {JSON body, expected field}
-                {"{\"emailAddress\":\"not-an-email\"}", "emailAddress"},
-                {"{\"emailAddress\":\"\"}", "emailAddress"},
-                {"{\"emailAddress\":\"   \"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@[192.168.1.1]\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@[IPv6:::1]\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@10.0.0.1\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@localhost\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@app.localhost\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@intranet\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@example.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@mail.example.org\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@test.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@shop.test\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@shop.invalid\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@shop.example\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@co.uk\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@shop.notarealtld\"}", "emailAddress"},
-                {"{\"emailAddress\":\"" + "a".repeat(65) + "@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@" + "a".repeat(64) + ".com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@" + ("abcdefghij".repeat(6) + ".").repeat(5) + "com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@shop.com\\r\\nBcc: victim@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user\\n@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@shop.com\\u0000\"}", "emailAddress"},
-                {"{\"emailAddress\":\"Boss <boss@shop.com>\"}", "emailAddress"},
-                {"{\"emailAddress\":\"a@shop.com, b@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"\\\"quoted local\\\"@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user..name@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@-shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@sh_op.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@p\u0430ypal.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"us\u00e9r@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":\"user@@shop.com\"}", "emailAddress"},
-                {"{\"emailAddress\":42}", "emailAddress"},
-                {"{\"emailAddress\":[\"a@shop.com\"]}", "emailAddress"},
-                {"{\"emailAddress\":{\"value\":\"a@shop.com\"}}", "emailAddress"},
-                {"{\"emailAddress\":null}", "emailAddress"},
-                {"{}", "emailAddress"},
-                {"[\"a@shop.com\"]", "body"},
-                {"\"a@shop.com\"", "body"},
-                {"{\"emailAddress\":\"a@shop.com\"", "body"},
-                {"", "body"},
-                {"{\"emailAddress\":\"a@shop.com\",\"organizationId\":\"acme\"}", "organizationId"},
-                {"{\"emailAddress\":\"a@shop.com\",\"emailAddress\":\"b@shop.com\"}", "body"},
-        };
-        long before = countSenders();
-        List<String> failures = new ArrayList<>();
-        for (String[] c : cases) {
-            Api.Reply reply = api.post("api/senders", c[0]);
-            boolean ok = reply.status() >= 400 && reply.status() < 500
-                    && reply.contentType().startsWith("application/problem+json")
-                    && c[1].equals(reply.json().getString("field", null))
-                    && !reply.json().getString("reason", "").isBlank();
-            if (!ok) {
-                failures.add(c[0] + " -> " + reply);
-            }
-        }
-        assertThat(failures).as("cases that were not refused as expected").isEmpty();
-        assertThat(countSenders()).isEqualTo(before);
-
-        // a wrong content type and an oversized body are refused before parsing
-        assertThat(api.post("api/senders", "text/plain", "{\"emailAddress\":\"a@shop.com\"}").status())
-                .isEqualTo(415);
-        Api.Reply huge = api.post("api/senders", "{\"emailAddress\":\"" + "a".repeat(200_000) + "@shop.com\"}");
-        assertThat(huge.status()).isEqualTo(413);
-        assertThat(huge.contentType()).startsWith("application/problem+json");
-        assertThat(countSenders()).isEqualTo(before);
-    }
-
-    private static long countSenders() throws SQLException {
-        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("select count(*) from senders")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     @Test

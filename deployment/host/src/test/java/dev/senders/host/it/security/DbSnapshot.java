@@ -1,0 +1,60 @@
+package dev.senders.host.it.security;
+
+import dev.senders.host.it.TestEnvironment;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The content of the module's tables (and the host's campaign tables), each as its row count and an MD5 of its rows
+ * in order: two snapshots are equal exactly when no row was added, changed or removed. Left out: the tables of
+ * background machinery that changes without any request (the rate-limit buckets, the verification job's runs and
+ * leases) and Flyway's history.
+ */
+public record DbSnapshot(Map<String, String> tables) {
+
+    private static final List<String> LEFT_OUT = List.of("senders_rate_buckets", "senders_job_runs",
+            "senders_job_leases", "senders_schema_history");
+    private static final List<String> HOST_TABLES = List.of("campaigns", "campaign_items", "email_events",
+            "host_sender_events");
+
+    public static DbSnapshot take() {
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
+            List<String> names = new ArrayList<>();
+            try (var rs = s.executeQuery("select table_name from information_schema.tables"
+                    + " where table_schema = 'public' and table_type = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    if ((name.startsWith("senders") || HOST_TABLES.contains(name)) && !LEFT_OUT.contains(name)) {
+                        names.add(name);
+                    }
+                }
+            }
+            Map<String, String> tables = new TreeMap<>();
+            for (String name : names) {
+                try (var rs = s.executeQuery("select count(*), coalesce(md5(string_agg(t::text, '|' order by"
+                        + " t::text)), '') from " + name + " t")) {
+                    rs.next();
+                    tables.put(name, rs.getLong(1) + ":" + rs.getString(2));
+                }
+            }
+            return new DbSnapshot(tables);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The tables whose content differs from {@code other}'s. */
+    public List<String> changedSince(DbSnapshot other) {
+        List<String> changed = new ArrayList<>();
+        tables.forEach((name, value) -> {
+            if (!value.equals(other.tables.get(name))) {
+                changed.add(name);
+            }
+        });
+        return changed;
+    }
+}

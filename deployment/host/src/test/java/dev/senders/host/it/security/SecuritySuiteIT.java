@@ -1,0 +1,769 @@
+package dev.senders.host.it.security;
+
+import dev.senders.host.it.Api;
+import dev.senders.host.it.Campaigns;
+import dev.senders.host.it.HostDeployment;
+import dev.senders.host.it.Parallel;
+import dev.senders.host.it.SnsFixtures;
+import dev.senders.host.it.SnsFixtures.Sns;
+import dev.senders.host.it.TestEnvironment;
+import dev.senders.host.it.TestUsers;
+import dev.senders.sandbox.ResendStub;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayInputStream;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static dev.senders.host.it.Campaigns.query;
+import static dev.senders.host.it.Campaigns.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9, parts 1 to 4, against the deployed reference host (the module inside) on the Arquillian-started Payara
+ * Micro, its real PostgreSQL and the stub SES/Resend/SNS: tenant isolation, races with real parallel HTTP requests,
+ * hostile input, and webhook abuse at volume. Each part is a table of named cases run as dynamic tests; each case
+ * asserts on what the stubs and the database saw, and is counted in {@link SecurityReport}. Part 5 (faults) is
+ * {@link FaultInjectionIT}.
+ */
+@ExtendWith(ArquillianExtension.class)
+class SecuritySuiteIT {
+
+    private static final String PROBLEM_JSON = "application/problem+json";
+    private static final String WEBHOOK = "api/webhooks/ses-events";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return HostDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private static String tag() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ================================================================== 1. tenant isolation
+
+    /** One attempt of organization B on organization A's data: the request and what must come back. */
+    record Attempt(String name, Function<Api, Api.Reply> request, int status, java.util.function.Consumer<Api.Reply> more) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> tenantIsolation() throws Exception {
+        String t = tag();
+        TestUsers.User a = TestUsers.inNewOrganization();
+        TestUsers.User b = TestUsers.inNewOrganization();
+        Api asA = Api.as(base, a);
+        Api asB = Api.as(base, b);
+        String domainA = "walls-" + t + ".com";
+        String parentA = "parent-" + t + ".com";
+        long verifiedA = Campaigns.verifiedDefault(asA, "news@" + domainA);
+        long subA = Campaigns.verifiedDefault(asA, "news@mail." + parentA);
+        asA.post("api/senders/" + verifiedA + "/set-default", "");
+        long pendingA = Campaigns.senderId(asA, "hello@pending-" + t + ".com");
+        long suppressionA = suppression(a.organizationId(), "complainer-" + t + "@inbox-" + t + ".net");
+        long campaignA = Campaigns.create(asA, "news@" + domainA, "Private", List.of("x-" + t + "@inbox.net"))
+                .getJsonNumber("id").longValue();
+        String orgA = a.organizationId();
+
+        List<Attempt> attempts = new ArrayList<>();
+        for (long id : List.of(verifiedA, pendingA)) {
+            String which = id == verifiedA ? "verified default" : "pending";
+            attempts.add(new Attempt("read A's " + which + " sender", api -> api.get("api/senders/" + id), 404, null));
+            attempts.add(new Attempt("delete A's " + which + " sender", api -> api.delete("api/senders/" + id), 404,
+                    null));
+            attempts.add(new Attempt("verify A's " + which + " sender",
+                    api -> api.post("api/senders/" + id + "/verify", ""), 404, null));
+            attempts.add(new Attempt("set-default A's " + which + " sender",
+                    api -> api.post("api/senders/" + id + "/set-default", ""), 404, null));
+            attempts.add(new Attempt("restart-verification of A's " + which + " sender",
+                    api -> api.post("api/senders/" + id + "/restart-verification", ""), 404, null));
+            attempts.add(new Attempt("mail-from (default) on A's " + which + " sender",
+                    api -> api.post("api/senders/" + id + "/mail-from", ""), 404, null));
+            attempts.add(new Attempt("mail-from (body) on A's " + which + " sender",
+                    api -> api.post("api/senders/" + id + "/mail-from", "{\"mailFromDomain\":\"bounce." + domainA
+                            + "\"}"), 404, null));
+            attempts.add(new Attempt("read A's " + which + " sender naming A in query and header",
+                    api -> api.send(api.request("api/senders/" + id + "?organizationId=" + orgA)
+                            .header("X-Organization-Id", orgA).header("X-Tenant", orgA).GET()), 404, null));
+        }
+        java.util.function.Consumer<Api.Reply> noneOfA = r -> {
+            assertThat(r.json().getJsonNumber("total").longValue()).isZero();
+            assertThat(r.body()).doesNotContain(domainA).doesNotContain(parentA);
+        };
+        attempts.add(new Attempt("list senders", api -> api.get("api/senders"), 200, noneOfA));
+        attempts.add(new Attempt("list senders, A's id in the query", api -> api.get("api/senders?organizationId="
+                + orgA + "&organization_id=" + orgA + "&org=" + orgA), 200, noneOfA));
+        attempts.add(new Attempt("list senders, A's id in headers", api -> api.send(api.request("api/senders")
+                .header("X-Organization-Id", orgA).header("X-Org-Id", orgA).header("Organization", orgA).GET()), 200,
+                noneOfA));
+        attempts.add(new Attempt("add a sender with A's id in the body", api -> api.post("api/senders",
+                "{\"emailAddress\":\"x@claim-" + t + ".com\",\"organizationId\":\"" + orgA + "\"}"), 400,
+                r -> assertThat(r.json().getString("field")).isEqualTo("organizationId")));
+        attempts.add(new Attempt("add a sender with A's id in query and header", api -> api.send(
+                api.request("api/senders?organizationId=" + orgA).header("X-Organization-Id", orgA)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"emailAddress\":\"news@" + domainA + "\"}"))),
+                0, null)); // checked below: B's own, unverified sender
+        java.util.function.Consumer<Api.Reply> noSuppressionOfA = r -> assertThat(r.body())
+                .doesNotContain("complainer-" + t);
+        attempts.add(new Attempt("list suppressions", api -> api.get("api/suppressions?q=complainer-" + t), 200,
+                noSuppressionOfA));
+        attempts.add(new Attempt("list suppressions, A's id in query and header", api -> api.send(
+                api.request("api/suppressions?organizationId=" + orgA).header("X-Organization-Id", orgA).GET()), 200,
+                noSuppressionOfA));
+        attempts.add(new Attempt("delete A's suppression", api -> api.delete("api/suppressions/" + suppressionA),
+                404, null));
+        attempts.add(new Attempt("read A's audit trail (admin endpoint)",
+                api -> api.get("api/admin/audit?organizationId=" + orgA), 403, null));
+        attempts.add(new Attempt("start a verification run (admin endpoint)",
+                api -> api.post("api/admin/verification-runs", ""), 403, null));
+        attempts.add(new Attempt("read A's campaign", api -> api.get("host-api/campaigns/" + campaignA), 404, null));
+        attempts.add(new Attempt("start A's campaign", api -> api.post("host-api/campaigns/" + campaignA + "/start",
+                "{}"), 404, null));
+        attempts.add(new Attempt("list campaigns", api -> api.get("host-api/campaigns"), 200,
+                r -> assertThat(r.json().getJsonArray("campaigns")).isEmpty()));
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Attempt attempt : attempts) {
+            tests.add(DynamicTest.dynamicTest("B vs A: " + attempt.name(), () -> SecurityReport.check(
+                    "1 tenant isolation", "B on A's endpoints (404 or documented answer, DB unchanged)", () -> {
+                        int sesCalls = TestEnvironment.ses().calls().size();
+                        DbSnapshot before = DbSnapshot.take();
+                        Api.Reply reply = attempt.request().apply(asB);
+                        if (attempt.status() == 0) {
+                            // a body naming A's domain, with A's id in query and header: B's own pending sender
+                            assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+                            JsonObject sender = reply.json().getJsonObject("sender");
+                            assertThat(sender.getString("verificationStatus")).isEqualTo("pending");
+                            assertThat(query("select organization_id from senders where id = "
+                                    + sender.getJsonNumber("id").longValue(), rs -> rs.getString(1)))
+                                    .containsExactly(b.organizationId());
+                            return;
+                        }
+                        assertThat(reply.status()).as(reply.toString()).isEqualTo(attempt.status());
+                        if (reply.status() >= 400) {
+                            assertProblem(reply);
+                        }
+                        if (attempt.more() != null) {
+                            attempt.more().accept(reply);
+                        }
+                        assertThat(DbSnapshot.take().changedSince(before)).as("tables changed").isEmpty();
+                        assertThat(TestEnvironment.ses().calls().subList(sesCalls, TestEnvironment.ses().calls().size()))
+                                .as("SES calls").noneMatch(c -> c.params().values().stream()
+                                        .anyMatch(v -> v.contains(domainA) || v.contains(parentA)));
+                    })));
+        }
+
+        // claiming A's verified domain, a subdomain of it, or the parent of A's verified subdomain
+        for (String claim : List.of("ceo@" + domainA, "ceo@shop." + domainA, "ceo@" + parentA)) {
+            tests.add(DynamicTest.dynamicTest("B claims " + claim, () -> SecurityReport.check("1 tenant isolation",
+                    "B claims A's verified domain, its subdomain, its parent", () -> {
+                        String rowsOfA = rowsOf(orgA);
+                        Api.Reply added = asB.post("api/senders", "{\"emailAddress\":\"" + claim + "\"}");
+                        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+                        long id = added.json().getJsonObject("sender").getJsonNumber("id").longValue();
+                        assertThat(added.json().getJsonObject("sender").getString("verificationStatus"))
+                                .isEqualTo("pending");
+                        assertThat(added.json().getJsonObject("sender").getBoolean("ownershipRequired")).isTrue();
+                        Api.Reply verified = asB.post("api/senders/" + id + "/verify", "");
+                        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+                        assertThat(verified.json().getJsonObject("sender").getString("verificationStatus"))
+                                .isNotEqualTo("verified");
+                        assertThat(verified.json().getJsonObject("verificationDetails").getBoolean("isFullyVerified"))
+                                .isFalse();
+                        assertThat(asB.post("api/senders/" + id + "/set-default", "").status()).isEqualTo(400);
+                        assertThat(query("select count(*) from senders where organization_id = '"
+                                + b.organizationId() + "' and verification_status = 'verified'",
+                                rs -> rs.getLong(1))).containsExactly(0L);
+                        assertThat(rowsOf(orgA)).as("A's senders").isEqualTo(rowsOfA);
+                    })));
+        }
+
+        // a From on A's domain in B's campaign: B has its own verified default, yet nothing goes through SES as A
+        for (String from : List.of("news@" + domainA, "billing@mail." + parentA)) {
+            tests.add(DynamicTest.dynamicTest("B's campaign from " + from, () -> SecurityReport.check(
+                    "1 tenant isolation", "From on A's domain in B's campaign never goes through SES", () -> {
+                        TestUsers.User b2 = TestUsers.inNewOrganization();
+                        Api asB2 = Api.as(base, b2);
+                        Campaigns.verifiedDefault(asB2, "news@own-" + tag() + ".com");
+                        List<String> to = List.of("r1-" + tag() + "@inbox-walls.net", "r2-" + tag() + "@inbox-walls.net");
+                        long id = Campaigns.startAndAwait(asB2, Campaigns.create(asB2, from, "Hi", to));
+                        List<Campaigns.Item> items = Campaigns.items(id);
+                        assertThat(items).hasSize(2).allSatisfy(i -> {
+                            assertThat(i.status()).isEqualTo("sent");
+                            assertThat(i.providerUsed()).isEqualTo("resend");
+                        });
+                        assertThat(Campaigns.sesMessagesTo(items)).as("at the SES stub").isEmpty();
+                        assertThat(TestEnvironment.ses().sentMessages()).noneMatch(m ->
+                                b2.organizationId().equals(m.tags().get("organization")));
+                        List<ResendStub.SentEmail> emails = Campaigns.resendEmailsOf(items);
+                        assertThat(emails).hasSize(2).allSatisfy(e -> {
+                            assertThat(e.from()).doesNotContain(domainA).doesNotContain(parentA);
+                            assertThat(e.replyTo()).containsExactly(from);
+                        });
+                    })));
+        }
+        return tests.stream();
+    }
+
+    private static long suppression(String organizationId, String email) {
+        return query("insert into senders_suppressions (organization_id, email, type, reason,"
+                + " source_organization_id) values ('" + organizationId + "', '" + email + "', 'complaint',"
+                + " 'Complaint', '" + organizationId + "') returning id", rs -> rs.getLong(1)).get(0);
+    }
+
+    private static String rowsOf(String organizationId) {
+        return query("select coalesce(md5(string_agg(s::text, '|' order by s.id)), '') from senders s"
+                + " where organization_id = '" + organizationId + "'", rs -> rs.getString(1)).get(0);
+    }
+
+    // ================================================================== 2. races
+
+    @TestFactory
+    Stream<DynamicTest> races() {
+        return Stream.of(
+                DynamicTest.dynamicTest("50 parallel adds leave at most 5 pending", () -> SecurityReport.check(
+                        "2 races", "50 parallel adds: at most 5 pending", this::fiftyParallelAdds)),
+                DynamicTest.dynamicTest("20 parallel set-defaults leave exactly one default", () ->
+                        SecurityReport.check("2 races", "20 parallel set-defaults: exactly one default",
+                                this::twentyParallelSetDefaults)),
+                DynamicTest.dynamicTest("10 parallel verifies make one SES call per cooldown", () ->
+                        SecurityReport.check("2 races", "10 parallel verifies: one SES call per cooldown (x2 cooldowns)",
+                                this::tenParallelVerifies)),
+                DynamicTest.dynamicTest("delete racing set-default, 8 times", () -> {
+                    for (int i = 0; i < 8; i++) {
+                        SecurityReport.check("2 races", "delete racing set-default (repeated)",
+                                this::deleteRacingSetDefault);
+                    }
+                }));
+    }
+
+    private void fiftyParallelAdds() throws Exception {
+        TestUsers.User user = TestUsers.inNewOrganization();
+        Api api = Api.as(base, user);
+        List<Callable<Integer>> adds = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String email = "p" + i + "@race-" + tag() + ".com";
+            adds.add(() -> api.post("api/senders", "{\"emailAddress\":\"" + email + "\"}").status());
+        }
+        List<Integer> statuses = Parallel.all(adds);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 409).hasSize(45);
+        assertThat(query("select count(*) from senders where organization_id = '" + user.organizationId()
+                + "' and verification_status = 'pending'", rs -> rs.getLong(1))).containsExactly(5L);
+        Api.Reply sixth = api.post("api/senders", "{\"emailAddress\":\"six@race-" + tag() + ".com\"}");
+        assertThat(sixth.status()).isEqualTo(409);
+        assertThat(sixth.json().getString("detail")).contains("5");
+    }
+
+    private void twentyParallelSetDefaults() throws Exception {
+        TestUsers.User user = TestUsers.inNewOrganization();
+        Api api = Api.as(base, user);
+        String domain = "defaults-" + tag() + ".com";
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(Campaigns.senderId(api, "s" + i + "@" + domain));
+        }
+        TestEnvironment.ses().verifyDomain(domain);
+        assertThat(api.post("api/senders/" + ids.get(0) + "/verify", "").status()).isEqualTo(200);
+        List<Callable<Integer>> sets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long id = ids.get(i % ids.size());
+            sets.add(() -> api.post("api/senders/" + id + "/set-default", "").status());
+        }
+        assertThat(Parallel.all(sets)).containsOnly(200);
+        assertThat(query("select count(*) from senders where organization_id = '" + user.organizationId()
+                + "' and is_default", rs -> rs.getLong(1))).containsExactly(1L);
+    }
+
+    private void tenParallelVerifies() throws Exception {
+        Api api = Api.as(base, TestUsers.inNewOrganization());
+        String domain = "verifies-" + tag() + ".com";
+        long id = Campaigns.senderId(api, "news@" + domain);
+        for (int cooldown = 0; cooldown < 2; cooldown++) {
+            int before = sesCallsFor("GetIdentityVerificationAttributes", domain);
+            List<Integer> statuses = Parallel.run(10, () -> api.post("api/senders/" + id + "/verify", "").status());
+            assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+            assertThat(statuses).filteredOn(s -> s == 429).hasSize(9);
+            assertThat(sesCallsFor("GetIdentityVerificationAttributes", domain) - before)
+                    .as("SES status calls in cooldown " + cooldown).isEqualTo(1);
+            // the cooldown ends (as 30 s later)
+            sql("update senders set verify_requested_at = null where id = " + id);
+        }
+        assertThat(sesCallsFor("GetIdentityDkimAttributes", domain)).isEqualTo(2);
+    }
+
+    private static int sesCallsFor(String action, String domain) {
+        return (int) TestEnvironment.ses().calls(action).stream()
+                .filter(c -> c.params().containsValue(domain)).count();
+    }
+
+    private void deleteRacingSetDefault() throws Exception {
+        TestUsers.User user = TestUsers.inNewOrganization();
+        Api api = Api.as(base, user);
+        long other = Campaigns.verifiedDefault(api, "old@race-default-" + tag() + ".com");
+        String domain = "race-default-" + tag() + ".com";
+        long contested = Campaigns.senderId(api, "new@" + domain);
+        TestEnvironment.ses().verifyDomain(domain);
+        assertThat(api.post("api/senders/" + contested + "/verify", "").status()).isEqualTo(200);
+
+        List<Integer> statuses = Parallel.all(List.of(
+                () -> api.delete("api/senders/" + contested).status(),
+                () -> api.post("api/senders/" + contested + "/set-default", "").status()));
+        assertThat(statuses.get(0)).as("delete").isIn(204);
+        assertThat(statuses.get(1)).as("set-default").isIn(200, 404);
+
+        List<Long> exists = query("select count(*) from senders where id = " + contested, rs -> rs.getLong(1));
+        List<Long> defaults = query("select id from senders where organization_id = '" + user.organizationId()
+                + "' and is_default", rs -> rs.getLong(1));
+        assertThat(exists).containsExactly(0L);
+        assertThat(defaults).as("no default points at the deleted sender").doesNotContain(contested)
+                .hasSizeLessThanOrEqualTo(1);
+        if (statuses.get(1) == 404) {
+            assertThat(defaults).as("the old default stays when set-default lost").containsExactly(other);
+        }
+        // the database's own invariants, across every organization
+        assertThat(query("select count(*) from (select organization_id from senders where is_default"
+                + " group by organization_id having count(*) > 1) x", rs -> rs.getLong(1))).containsExactly(0L);
+        assertThat(query("select count(*) from senders where is_default and verification_status <> 'verified'",
+                rs -> rs.getLong(1))).containsExactly(0L);
+        assertThat(api.get("api/senders").json().getJsonArray("items").stream().map(JsonObject.class::cast)
+                .filter(s -> s.getBoolean("isDefault")).count()).isLessThanOrEqualTo(1);
+    }
+
+    // ================================================================== 3. hostile input
+
+    /** A hostile request: what is sent, and the status and field of the problem that must come back. */
+    record Hostile(String caseClass, String name, String method, String path, String contentType,
+                   Supplier<HttpRequest.BodyPublisher> body, int status, String field) {
+    }
+
+    private static Hostile json(String caseClass, String name, String path, String body, int status, String field) {
+        return new Hostile(caseClass, name, "POST", path, "application/json",
+                () -> HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), status, field);
+    }
+
+    private static Hostile raw(String caseClass, String name, String method, String path, String contentType,
+                               String body, int status) {
+        return new Hostile(caseClass, name, method, path, contentType, body == null
+                ? HttpRequest.BodyPublishers::noBody
+                : () -> HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), status, null);
+    }
+
+    private static String address(String value) {
+        return Json.createObjectBuilder().add("emailAddress", value).build().toString();
+    }
+
+    private static String campaign(Map<String, Object> overrides) {
+        var b = Json.createObjectBuilder().add("name", "Hostile").add("senderEmail", "news@hostile-shop.com")
+                .add("subject", "Hello").add("html", "<p>Hi</p>").add("recipients",
+                        Json.createArrayBuilder().add("a@inbox-hostile.net"));
+        overrides.forEach((k, v) -> {
+            if (v instanceof String s) {
+                b.add(k, s);
+            } else {
+                b.add(k, (jakarta.json.JsonValue) v);
+            }
+        });
+        return b.build().toString();
+    }
+
+    static List<Hostile> hostileCases(long verifiedId, String verifiedDomain) {
+        String senders = "api/senders";
+        String mailFrom = "api/senders/" + verifiedId + "/mail-from";
+        String campaigns = "host-api/campaigns";
+        String homograph = "IDN homographs and mixed scripts";
+        String ip = "IP literals";
+        String crlf = "CR/LF and control characters in addresses, names, subjects";
+        String tooLong = "over-long local parts, labels, fields";
+        String invalid = "invalid, reserved and non-public addresses";
+        String types = "JSON type confusion and malformed bodies";
+        String unknown = "unknown fields";
+        String huge = "huge bodies (413 before parsing)";
+        String contentType = "wrong content types";
+        String params = "hostile query parameters and path ids";
+        String big = "{\"emailAddress\":\"" + "a".repeat(200_000) + "@shop.com\"}";
+        List<Hostile> c = new ArrayList<>();
+        // IDN homographs and mixed scripts
+        c.add(json(homograph, "Cyrillic a in paypal", senders, address("user@p\u0430ypal.com"), 400, "emailAddress"));
+        c.add(json(homograph, "Greek omicron in google", senders, address("user@g\u03bfogle.com"), 400, "emailAddress"));
+        c.add(json(homograph, "Cyrillic e in a label", senders, address("user@shop-\u0435xample.com"), 400, "emailAddress"));
+        c.add(json(homograph, "mixed-script A-label (xn--pypal-4ve)", senders, address("user@xn--pypal-4ve.com"), 400,
+                "emailAddress"));
+        c.add(json(homograph, "non-ASCII local part", senders, address("us\u00e9r@shop.com"), 400, "emailAddress"));
+        c.add(json(homograph, "full-width at sign", senders, address("user\uff20shop.com"), 400, "emailAddress"));
+        c.add(json(homograph, "mixed-script MAIL FROM label", mailFrom,
+                "{\"mailFromDomain\":\"m\u0430il." + verifiedDomain + "\"}", 400, "mailFromDomain"));
+        // IP literals
+        c.add(json(ip, "IPv4 literal", senders, address("user@[192.168.1.1]"), 400, "emailAddress"));
+        c.add(json(ip, "IPv6 literal", senders, address("user@[IPv6:::1]"), 400, "emailAddress"));
+        c.add(json(ip, "bare IPv4 domain", senders, address("user@10.0.0.1"), 400, "emailAddress"));
+        c.add(json(ip, "loopback", senders, address("user@127.0.0.1"), 400, "emailAddress"));
+        c.add(json(ip, "MAIL FROM as an IP", mailFrom, "{\"mailFromDomain\":\"10.0.0.1\"}", 400, "mailFromDomain"));
+        c.add(json(ip, "campaign sender as an IP literal", campaigns, campaign(Map.of("senderEmail", "news@[10.0.0.1]")),
+                400, null));
+        // CR/LF
+        c.add(json(crlf, "header injection in an address", senders, address("user@shop.com\r\nBcc: victim@shop.com"),
+                400, "emailAddress"));
+        c.add(json(crlf, "LF in the local part", senders, address("user\n@shop.com"), 400, "emailAddress"));
+        c.add(json(crlf, "NUL after the address", senders, address("user@shop.com\u0000"), 400, "emailAddress"));
+        c.add(json(crlf, "CR/LF in a MAIL FROM domain", mailFrom, "{\"mailFromDomain\":\"mail." + verifiedDomain
+                + "\\r\\nX: y\"}", 400, "mailFromDomain"));
+        c.add(json(crlf, "CR/LF in a campaign subject", campaigns,
+                campaign(Map.of("subject", "Hello\r\nBcc: victim@inbox.net")), 400, null));
+        c.add(json(crlf, "LF in a campaign subject", campaigns, campaign(Map.of("subject", "Hello\nX-Spam: no")), 400,
+                null));
+        c.add(json(crlf, "CR/LF in a campaign name", campaigns, campaign(Map.of("name", "Name\r\nInjected")), 400, null));
+        c.add(json(crlf, "CR/LF in a sender name", campaigns,
+                campaign(Map.of("senderName", "Boss\r\nBcc: victim@inbox.net")), 400, null));
+        c.add(json(crlf, "CR/LF in a campaign sender address", campaigns,
+                campaign(Map.of("senderEmail", "news@shop.com\r\nBcc: v@inbox.net")), 400, null));
+        c.add(json(crlf, "CR/LF in a recipient", campaigns, campaign(Map.of("recipients",
+                Json.createArrayBuilder().add("a@inbox.net\r\nBcc: v@inbox.net").build())), 400, null));
+        // over-long
+        c.add(json(tooLong, "65-character local part", senders, address("a".repeat(65) + "@shop.com"), 400,
+                "emailAddress"));
+        c.add(json(tooLong, "64-character label", senders, address("user@" + "a".repeat(64) + ".com"), 400,
+                "emailAddress"));
+        c.add(json(tooLong, "domain over 253 characters", senders,
+                address("user@" + ("abcdefghij".repeat(6) + ".").repeat(5) + "com"), 400, "emailAddress"));
+        c.add(json(tooLong, "64-character MAIL FROM label", mailFrom,
+                "{\"mailFromDomain\":\"" + "m".repeat(64) + "." + verifiedDomain + "\"}", 400, "mailFromDomain"));
+        c.add(json(tooLong, "campaign subject over 998 characters", campaigns,
+                campaign(Map.of("subject", "s".repeat(999))), 400, null));
+        c.add(json(tooLong, "campaign name over 255 characters", campaigns, campaign(Map.of("name", "n".repeat(256))),
+                400, null));
+        // invalid, reserved, non-public
+        for (String[] bad : new String[][]{{"not an address", "not-an-email"}, {"empty", ""}, {"blank", "   "},
+                {"localhost", "user@localhost"}, {"subdomain of localhost", "user@app.localhost"},
+                {"single label", "user@intranet"}, {"reserved example.com", "user@example.com"},
+                {"reserved subdomain", "user@mail.example.org"}, {"test.com", "user@test.com"},
+                {".test TLD", "user@shop.test"}, {".invalid TLD", "user@shop.invalid"},
+                {"public suffix", "user@co.uk"}, {"unknown TLD", "user@shop.notarealtld"},
+                {"display name", "Boss <boss@shop.com>"}, {"two addresses", "a@shop.com, b@shop.com"},
+                {"quoted local part", "\"quoted local\"@shop.com"}, {"double dot", "user..name@shop.com"},
+                {"label starting with a hyphen", "user@-shop.com"}, {"underscore in a label", "user@sh_op.com"},
+                {"two at signs", "user@@shop.com"}}) {
+            c.add(json(invalid, bad[0], senders, address(bad[1]), 400, "emailAddress"));
+        }
+        c.add(json(invalid, "MAIL FROM outside the domain", mailFrom, "{\"mailFromDomain\":\"bounce.other-shop.com\"}",
+                400, "mailFromDomain"));
+        c.add(json(invalid, "MAIL FROM the domain itself", mailFrom, "{\"mailFromDomain\":\"" + verifiedDomain + "\"}",
+                400, "mailFromDomain"));
+        // JSON type confusion and malformed bodies
+        c.add(json(types, "number", senders, "{\"emailAddress\":42}", 400, "emailAddress"));
+        c.add(json(types, "array", senders, "{\"emailAddress\":[\"a@shop.com\"]}", 400, "emailAddress"));
+        c.add(json(types, "object", senders, "{\"emailAddress\":{\"value\":\"a@shop.com\"}}", 400, "emailAddress"));
+        c.add(json(types, "boolean", senders, "{\"emailAddress\":true}", 400, "emailAddress"));
+        c.add(json(types, "null", senders, "{\"emailAddress\":null}", 400, "emailAddress"));
+        c.add(json(types, "empty object", senders, "{}", 400, "emailAddress"));
+        c.add(json(types, "top-level array", senders, "[\"a@shop.com\"]", 400, "body"));
+        c.add(json(types, "top-level string", senders, "\"a@shop.com\"", 400, "body"));
+        c.add(json(types, "truncated JSON", senders, "{\"emailAddress\":\"a@shop.com\"", 400, "body"));
+        c.add(json(types, "empty body", senders, "", 400, "body"));
+        c.add(json(types, "duplicate key", senders, "{\"emailAddress\":\"a@shop.com\",\"emailAddress\":\"b@shop.com\"}",
+                400, "body"));
+        c.add(json(types, "MAIL FROM as a number", mailFrom, "{\"mailFromDomain\":5}", 400, "mailFromDomain"));
+        c.add(json(types, "MAIL FROM body an array", mailFrom, "[]", 400, "body"));
+        c.add(json(types, "campaign recipients a string", campaigns, campaign(Map.of("recipients",
+                Json.createValue("a@inbox.net"))), 400, null));
+        c.add(json(types, "campaign recipients numbers", campaigns, campaign(Map.of("recipients",
+                Json.createArrayBuilder().add(1).add(2).build())), 400, null));
+        c.add(json(types, "campaign subject a number", campaigns, campaign(Map.of("subject", Json.createValue(5))), 400,
+                null));
+        c.add(json(types, "campaign body an array", campaigns, "[]", 400, null));
+        // unknown fields
+        c.add(json(unknown, "organizationId", senders, "{\"emailAddress\":\"a@shop.com\",\"organizationId\":\"acme\"}",
+                400, "organizationId"));
+        c.add(json(unknown, "isDefault", senders, "{\"emailAddress\":\"a@shop.com\",\"isDefault\":true}", 400,
+                "isDefault"));
+        c.add(json(unknown, "verificationStatus", senders,
+                "{\"emailAddress\":\"a@shop.com\",\"verificationStatus\":\"verified\"}", 400, "verificationStatus"));
+        c.add(json(unknown, "MAIL FROM with organizationId", mailFrom, "{\"organizationId\":\"acme\"}", 400,
+                "organizationId"));
+        c.add(json(unknown, "campaign with organizationId", campaigns, campaign(Map.of("organizationId", "other")), 400,
+                null));
+        c.add(json(unknown, "campaign with status", campaigns, campaign(Map.of("status", "sent")), 400, null));
+        // huge bodies
+        c.add(json(huge, "add sender, 200 KB", senders, big, 413, null));
+        c.add(json(huge, "add sender, 200 KB of unterminated JSON (400 if it were parsed)", senders,
+                "{\"emailAddress\":\"" + "a".repeat(200_000), 413, null));
+        c.add(new Hostile(huge, "add sender, 200 KB chunked (no Content-Length)", "POST", senders, "application/json",
+                () -> HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.UTF_8))), 413, null));
+        c.add(json(huge, "MAIL FROM, 100 KB", mailFrom, "{\"mailFromDomain\":\"" + "m".repeat(100_000) + "\"}", 413,
+                null));
+        c.add(raw(huge, "webhook, 400 KB (limit 320 KB)", "POST", WEBHOOK, "text/plain; charset=UTF-8",
+                "{\"Type\":\"Notification\",\"Message\":\"" + "x".repeat(400_000) + "\"}", 413));
+        // wrong content types
+        c.add(raw(contentType, "add sender as text/plain", "POST", senders, "text/plain", address("a@shop.com"), 415));
+        c.add(raw(contentType, "add sender as a form", "POST", senders, "application/x-www-form-urlencoded",
+                "emailAddress=a%40shop.com", 415));
+        c.add(raw(contentType, "add sender as multipart", "POST", senders, "multipart/form-data; boundary=x",
+                "--x\r\nContent-Disposition: form-data; name=\"emailAddress\"\r\n\r\na@shop.com\r\n--x--\r\n", 415));
+        c.add(raw(contentType, "add sender as XML", "POST", senders, "application/xml",
+                "<emailAddress>a@shop.com</emailAddress>", 415));
+        c.add(raw(contentType, "MAIL FROM as text/plain", "POST", mailFrom, "text/plain",
+                "{\"mailFromDomain\":\"mail." + verifiedDomain + "\"}", 415));
+        c.add(raw(contentType, "campaign as text/plain", "POST", campaigns, "text/plain", campaign(Map.of()), 415));
+        c.add(raw(contentType, "campaign as a form", "POST", campaigns, "application/x-www-form-urlencoded", "name=x",
+                415));
+        // body-less actions posted the way a cross-site HTML form can (text/plain, form encoding), which would carry a
+        // signed-in person's session cookie: refused, only JSON (or no body at all) is taken
+        String actions = "cross-site form posts to body-less actions";
+        c.add(raw(actions, "set-default as text/plain", "POST", "api/senders/" + verifiedId + "/set-default",
+                "text/plain", "x", 415));
+        c.add(raw(actions, "set-default as a form", "POST", "api/senders/" + verifiedId + "/set-default",
+                "application/x-www-form-urlencoded", "a=b", 415));
+        c.add(raw(actions, "verify as text/plain", "POST", "api/senders/" + verifiedId + "/verify", "text/plain", "x",
+                415));
+        c.add(raw(actions, "restart-verification as a form", "POST", "api/senders/" + verifiedId
+                + "/restart-verification", "application/x-www-form-urlencoded", "a=b", 415));
+        c.add(raw(actions, "start a campaign as text/plain", "POST", "host-api/campaigns/1/start", "text/plain", "x",
+                415));
+        // query parameters and ids
+        c.add(raw(params, "size 1000", "GET", "api/senders?size=1000", null, null, 400));
+        c.add(raw(params, "size 0", "GET", "api/senders?size=0", null, null, 400));
+        c.add(raw(params, "page not a number", "GET", "api/senders?page=abc", null, null, 400));
+        c.add(raw(params, "page negative", "GET", "api/senders?page=-1", null, null, 400));
+        c.add(raw(params, "suppressions size not a number", "GET", "api/suppressions?size=1e2", null, null, 400));
+        c.add(raw(params, "id not a number", "GET", "api/senders/abc", null, null, 404));
+        c.add(raw(params, "id with SQL", "GET", "api/senders/1%20or%201=1", null, null, 404));
+        c.add(raw(params, "id overflowing a long", "DELETE", "api/senders/99999999999999999999", null, null, 404));
+        c.add(raw(params, "negative id", "POST", "api/senders/-1/verify", "application/json", "", 404));
+        c.add(raw(params, "suppression id not a number", "DELETE", "api/suppressions/abc", null, null, 404));
+        c.add(raw(params, "campaign id not a number", "GET", "host-api/campaigns/abc", null, null, 404));
+        return c;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> hostileInput() {
+        Api api = Api.as(base, TestUsers.inNewOrganization());
+        String domain = "hostile-" + tag() + ".com";
+        long verified = Campaigns.senderId(api, "news@" + domain);
+        TestEnvironment.ses().verifyDomain(domain);
+        assertThat(api.post("api/senders/" + verified + "/verify", "").status()).isEqualTo(200);
+        List<Hostile> cases = hostileCases(verified, domain);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(50);
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.caseClass() + ": " + c.name(), () ->
+                SecurityReport.check("3 hostile input", c.caseClass(), () -> {
+                    DbSnapshot before = DbSnapshot.take();
+                    int sesCalls = TestEnvironment.ses().calls().size();
+                    HttpRequest.Builder request = api.request(c.path()).method(c.method(), c.body().get());
+                    if (c.contentType() != null) {
+                        request.header("Content-Type", c.contentType());
+                    }
+                    Api.Reply reply = api.send(request);
+                    assertThat(reply.status()).as(reply.toString()).isEqualTo(c.status());
+                    assertProblem(reply);
+                    if (c.field() != null) {
+                        assertThat(reply.json().getString("field", null)).as(reply.toString()).isEqualTo(c.field());
+                        assertThat(reply.json().getString("reason", "")).isNotBlank();
+                    }
+                    assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at dev.senders");
+                    assertThat(DbSnapshot.take().changedSince(before)).as("tables changed").isEmpty();
+                    assertThat(TestEnvironment.ses().calls().subList(sesCalls, TestEnvironment.ses().calls().size()))
+                            .as("SES calls").noneMatch(call -> call.action().startsWith("Verify")
+                                    || call.action().startsWith("Set") || call.action().startsWith("Send"));
+                })));
+    }
+
+    /** A 4xx problem: application/problem+json with type, title, status (the HTTP status) and detail. */
+    static void assertProblem(Api.Reply reply) {
+        assertThat(reply.status()).as(reply.toString()).isBetween(400, 499);
+        assertThat(reply.contentType()).as(reply.toString()).startsWith(PROBLEM_JSON);
+        JsonObject problem = reply.json();
+        assertThat(problem.getString("type", "")).as(reply.toString()).isNotBlank();
+        assertThat(problem.getString("title", "")).as(reply.toString()).isNotBlank();
+        assertThat(problem.getString("detail", "")).as(reply.toString()).isNotBlank();
+        assertThat(problem.getInt("status")).as(reply.toString()).isEqualTo(reply.status());
+    }
+
+    // ================================================================== 4. webhook abuse at volume
+
+    /** One kind of forged SNS post: how to make the i-th, and the status it must get. */
+    record Forgery(String kind, int status, Function<Integer, String[]> make) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> webhookAbuse() throws Exception {
+        SnsFixtures.Pki pki = SnsFixtures.pki();
+        SnsFixtures.SnsHost host = SnsFixtures.host();
+        String t = tag();
+        String onHostUncached = "/forged-" + t + "-";
+        List<Forgery> kinds = List.of(
+                new Forgery("bad signature (message changed after signing)", 403, i -> {
+                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i));
+                    String signature = pki.sign(m.stringToSign(), "2");
+                    m.message = delivery("forged-other-" + t + "-" + i);
+                    return new String[]{m.type, m.body(signature)};
+                }),
+                new Forgery("topic not on the allowlist", 403, i -> {
+                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> {
+                        x.topicArn = "arn:aws:sns:ap-southeast-1:123456789012:attacker-topic";
+                        x.signingCertUrl = host.url(onHostUncached + "topic-" + i + ".pem");
+                    });
+                    return new String[]{m.type, m.body(pki)};
+                }),
+                new Forgery("http certificate URL", 403, i -> {
+                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> x.signingCertUrl =
+                            "http://127.0.0.1:" + host.port() + onHostUncached + "http-" + i + ".pem");
+                    return new String[]{m.type, m.body(pki)};
+                }),
+                new Forgery("off-host certificate URL", 403, i -> {
+                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> x.signingCertUrl =
+                            "https://localhost:" + host.port() + onHostUncached + "offhost-" + i + ".pem");
+                    return new String[]{m.type, m.body(pki)};
+                }),
+                new Forgery("expired timestamp", 400, i -> {
+                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> {
+                        x.timestamp = Instant.now().minus(Duration.ofHours(2)).toString();
+                        x.signingCertUrl = host.url(onHostUncached + "expired-" + i + ".pem");
+                    });
+                    return new String[]{m.type, m.body(pki)};
+                }),
+                new Forgery("malformed JSON", 400, i -> {
+                    String body = Sns.notification(delivery("forged-" + t + "-" + i)).body(pki);
+                    return new String[]{"Notification", body.substring(0, body.length() / 2 + i % 7)};
+                }),
+                new Forgery("SubscriptionConfirmation with an off-host SubscribeURL", 403, i -> {
+                    Sns m = Sns.confirmation("https://localhost:" + host.port() + "/?Action=ConfirmSubscription"
+                            + "&TopicArn=" + TestEnvironment.sns().topicArn() + "&Token=forged-" + t + "-" + i,
+                            "forged-" + t + "-" + i);
+                    return new String[]{m.type, m.body(pki)};
+                }));
+        int total = 1000;
+        List<String[]> posts = new ArrayList<>();
+        List<Forgery> kindOf = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            Forgery kind = kinds.get(i % kinds.size());
+            posts.add(kind.make().apply(i));
+            kindOf.add(kind);
+        }
+
+        Api anonymous = Api.anonymous(base);
+        // warm-up: one (refused) post with the legitimate certificate URL, so that the module's one fetch of that
+        // certificate (it caches it) happens before the count; every forged URL below is new to it
+        Sns warmUp = Sns.notification(delivery("warm-up-" + t));
+        String warmSignature = pki.sign(warmUp.stringToSign(), "2");
+        warmUp.message = delivery("warm-up-changed-" + t);
+        assertThat(postSns(anonymous, warmUp.type, warmUp.body(warmSignature)).status()).isEqualTo(403);
+
+        DbSnapshot rowsBefore = DbSnapshot.take();
+        long[] writesBefore = databaseWrites();
+        int fetchesBefore = host.requests.size();
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            for (String[] post : posts) {
+                replies.add(pool.submit(() -> postSns(anonymous, post[0], post[1])));
+            }
+            for (Future<Api.Reply> reply : replies) {
+                reply.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Duration burst = Duration.ofNanos(System.nanoTime() - started);
+        long[] writesAfter = databaseWrites();
+        List<String> fetched = new ArrayList<>(host.requests).subList(fetchesBefore, host.requests.size());
+        List<String> changed = DbSnapshot.take().changedSince(rowsBefore);
+        // control: one genuine post afterwards is seen by the same measure (so a write in the burst would have been)
+        Api.Reply genuine = postSns(anonymous, "Notification", Sns.notification(delivery("genuine-" + t)).body(pki));
+        long[] writesControl = databaseWrites();
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Forgery kind : kinds) {
+            tests.add(DynamicTest.dynamicTest(kind.kind(), () -> {
+                List<String> wrong = new ArrayList<>();
+                for (int i = 0; i < total; i++) {
+                    if (kindOf.get(i) == kind) {
+                        Api.Reply reply = replies.get(i).get();
+                        boolean held = reply.status() == kind.status()
+                                && reply.contentType().startsWith(PROBLEM_JSON);
+                        SecurityReport.record("4 webhook abuse", "forged SNS post: " + kind.kind(), held);
+                        if (!held) {
+                            wrong.add(reply.toString());
+                        }
+                    }
+                }
+                assertThat(wrong).as("posts not refused with " + kind.status()).isEmpty();
+            }));
+        }
+        tests.add(DynamicTest.dynamicTest("1000 forged posts: no database write, no outbound fetch", () ->
+                SecurityReport.check("4 webhook abuse", "1000 forged posts: no DB write (pg_stat_database, rows),"
+                        + " no outbound fetch", () -> {
+                    assertThat(fetched).as("requests at the certificate server during the burst of " + burst)
+                            .isEmpty();
+                    assertThat(changed).as("tables changed").isEmpty();
+                    assertThat(writesAfter).as("tup_inserted, tup_updated, tup_deleted of the test database")
+                            .containsExactly(writesBefore);
+                    assertThat(genuine.status()).as(genuine.toString()).isEqualTo(200);
+                    assertThat(writesControl[0]).as("inserts seen after one genuine post")
+                            .isGreaterThan(writesAfter[0]);
+                })));
+        return tests.stream();
+    }
+
+    private static String delivery(String sesMessageId) {
+        return Json.createObjectBuilder().add("eventType", "Delivery")
+                .add("delivery", Json.createObjectBuilder().add("timestamp", Instant.now().toString())
+                        .add("recipients", Json.createArrayBuilder().add("a@inbox-forged.net")))
+                .add("mail", Json.createObjectBuilder().add("messageId", sesMessageId)
+                        .add("timestamp", Instant.now().toString()).add("source", "news@forged-shop.com")
+                        .add("destination", Json.createArrayBuilder().add("a@inbox-forged.net")))
+                .build().toString();
+    }
+
+    private static Api.Reply postSns(Api anonymous, String messageType, String body) {
+        return anonymous.send(anonymous.request(WEBHOOK)
+                .header("Content-Type", "text/plain; charset=UTF-8")
+                .header("x-amz-sns-message-type", messageType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The test database's tup_inserted, tup_updated and tup_deleted from pg_stat_database, once every backend's
+     * pending statistics reached the collector: a backend flushes them when it goes idle, at the latest 10 s later
+     * (PostgreSQL 15's PGSTAT_IDLE_INTERVAL), so this waits 11 s and reads a fresh snapshot.
+     */
+    private static long[] databaseWrites() throws Exception {
+        Thread.sleep(11_000);
+        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
+            s.execute("select pg_stat_clear_snapshot()");
+            try (var rs = s.executeQuery("select tup_inserted, tup_updated, tup_deleted from pg_stat_database"
+                    + " where datname = current_database()")) {
+                rs.next();
+                return new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+            }
+        }
+    }
+}
