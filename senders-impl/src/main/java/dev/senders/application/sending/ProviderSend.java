@@ -3,13 +3,11 @@ package dev.senders.application.sending;
 import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.SendResult;
-import dev.senders.api.sending.SuppressionList;
 import dev.senders.infrastructure.ratelimit.SendRateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +24,7 @@ public class ProviderSend {
     SendLog log;
 
     @Inject
-    SuppressionList suppressions;
+    SendChecks checks;
 
     @Inject
     SendRateLimiter limiter;
@@ -43,11 +41,11 @@ public class ProviderSend {
 
     public SendResult send(ProviderName provider, EmailMessage message, String fromAddress,
                            Supplier<SendResult> call) {
-        Optional<SendResult> earlier = log.alreadySent(message);
-        if (earlier.isPresent()) {
-            return earlier.get();
+        SendChecks.Before before = checks.before(message);
+        if (before.earlier().isPresent()) {
+            return before.earlier().get();
         }
-        if (suppressions.isSuppressed(message.organizationId(), message.to())) {
+        if (before.suppressed()) {
             SendResult suppressed = SendResult.suppressed(provider, message.to() + " is on the suppression list");
             log.record(message, fromAddress, suppressed);
             metrics.emailSent(provider.wire(), "suppressed");

@@ -22,7 +22,8 @@ public class SendLog {
     @PersistenceContext(unitName = "senders")
     EntityManager em;
 
-    /** The earlier successful result for this message's idempotency key, if any. */
+    /** The earlier successful result for this message's idempotency key, if any (in the caller's transaction). */
+    @Transactional(Transactional.TxType.REQUIRED)
     public Optional<SendResult> alreadySent(EmailMessage message) {
         if (message.idempotencyKey() == null) {
             return Optional.empty();

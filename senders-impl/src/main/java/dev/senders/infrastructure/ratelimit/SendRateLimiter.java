@@ -3,6 +3,7 @@ package dev.senders.infrastructure.ratelimit;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.infrastructure.persistence.SendersDatabase;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Fairness between organizations: besides the provider's bucket, each organization has its own bucket at
  * {@code senders.rate.organization-share} (default 0.8) of the provider's rate, so one organization's large
  * campaign can never take the whole budget; at least 20% is always left for the others. Within that, waiting
- * senders reserve the next free slot in the order they ask, so concurrent campaigns share the rest evenly.
+ * senders take tokens as they come (one poll each), so concurrent campaigns share the rest evenly.
  *
  * <p>Buckets hold one token (no bursts): sends are spaced 1/rate apart, so no 1-second window sees more than the rate.
  */
@@ -94,21 +95,22 @@ public class SendRateLimiter {
         return buckets.getProxy(key, () -> configuration);
     }
 
-    /**
-     * Reserves the bucket's next free slot (one atomic update of its row) and sleeps until it comes, or refuses at
-     * once when that slot is later than the deadline. A reservation, unlike polling, loses no capacity to the time a
-     * waiting sender needs to come back for a token that has just refilled (on a loaded machine, polling sent at 90%
-     * of the rate in ClusterIT), and waiting senders are served in the order they asked.
-     */
     private static void take(BucketProxy bucket, long deadline) {
-        long left = deadline - System.nanoTime();
-        try {
-            if (!bucket.asBlocking().tryConsume(1, Duration.ofNanos(Math.max(0, left)))) {
+        while (true) {
+            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            if (probe.isConsumed()) {
+                return;
+            }
+            long wait = probe.getNanosToWaitForRefill();
+            if (System.nanoTime() + wait > deadline) {
                 throw new RateLimitTimeout();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RateLimitTimeout();
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RateLimitTimeout();
+            }
         }
     }
 
