@@ -45,8 +45,8 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
-    /** The rate the module enforces for SES here: the stub's MaxSendRate (14) times the headroom the cluster sets, 0.9. */
-    static final double ENFORCED_SES_RATE = SesStub.DEFAULT_MAX_SEND_RATE * 0.9;
+    /** The rate the module enforces for SES here: the stub's MaxSendRate (14) times the cluster's headroom, 0.85. */
+    static final double ENFORCED_SES_RATE = SesStub.DEFAULT_MAX_SEND_RATE * 0.85;
 
     private static PayaraCluster cluster;
     private static Api adminA;
