@@ -5,10 +5,12 @@ import dev.senders.host.it.Campaigns;
 import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.Parallel;
 import dev.senders.host.it.SnsFixtures;
-import dev.senders.host.it.SnsFixtures.Sns;
+import dev.senders.sandbox.sns.SnsMessage;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
 import dev.senders.sandbox.ResendStub;
+import dev.senders.sandbox.sns.SnsCertificateHost;
+import dev.senders.sandbox.sns.SnsPki;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -613,47 +615,47 @@ class SecuritySuiteIT {
 
     @TestFactory
     Stream<DynamicTest> webhookAbuse() throws Exception {
-        SnsFixtures.Pki pki = SnsFixtures.pki();
-        SnsFixtures.SnsHost host = SnsFixtures.host();
+        SnsPki pki = SnsFixtures.pki();
+        SnsCertificateHost host = SnsFixtures.host();
         String t = tag();
         String onHostUncached = "/forged-" + t + "-";
         List<Forgery> kinds = List.of(
                 new Forgery("bad signature (message changed after signing)", 403, i -> {
-                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i));
+                    SnsMessage m = SnsFixtures.notification(delivery("forged-" + t + "-" + i));
                     String signature = pki.sign(m.stringToSign(), "2");
                     m.message = delivery("forged-other-" + t + "-" + i);
                     return new String[]{m.type, m.body(signature)};
                 }),
                 new Forgery("topic not on the allowlist", 403, i -> {
-                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> {
+                    SnsMessage m = SnsFixtures.notification(delivery("forged-" + t + "-" + i)).with(x -> {
                         x.topicArn = "arn:aws:sns:ap-southeast-1:123456789012:attacker-topic";
                         x.signingCertUrl = host.url(onHostUncached + "topic-" + i + ".pem");
                     });
                     return new String[]{m.type, m.body(pki)};
                 }),
                 new Forgery("http certificate URL", 403, i -> {
-                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> x.signingCertUrl =
+                    SnsMessage m = SnsFixtures.notification(delivery("forged-" + t + "-" + i)).with(x -> x.signingCertUrl =
                             "http://127.0.0.1:" + host.port() + onHostUncached + "http-" + i + ".pem");
                     return new String[]{m.type, m.body(pki)};
                 }),
                 new Forgery("off-host certificate URL", 403, i -> {
-                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> x.signingCertUrl =
+                    SnsMessage m = SnsFixtures.notification(delivery("forged-" + t + "-" + i)).with(x -> x.signingCertUrl =
                             "https://localhost:" + host.port() + onHostUncached + "offhost-" + i + ".pem");
                     return new String[]{m.type, m.body(pki)};
                 }),
                 new Forgery("expired timestamp", 400, i -> {
-                    Sns m = Sns.notification(delivery("forged-" + t + "-" + i)).with(x -> {
+                    SnsMessage m = SnsFixtures.notification(delivery("forged-" + t + "-" + i)).with(x -> {
                         x.timestamp = Instant.now().minus(Duration.ofHours(2)).toString();
                         x.signingCertUrl = host.url(onHostUncached + "expired-" + i + ".pem");
                     });
                     return new String[]{m.type, m.body(pki)};
                 }),
                 new Forgery("malformed JSON", 400, i -> {
-                    String body = Sns.notification(delivery("forged-" + t + "-" + i)).body(pki);
+                    String body = SnsFixtures.notification(delivery("forged-" + t + "-" + i)).body(pki);
                     return new String[]{"Notification", body.substring(0, body.length() / 2 + i % 7)};
                 }),
                 new Forgery("SubscriptionConfirmation with an off-host SubscribeURL", 403, i -> {
-                    Sns m = Sns.confirmation("https://localhost:" + host.port() + "/?Action=ConfirmSubscription"
+                    SnsMessage m = SnsFixtures.confirmation("https://localhost:" + host.port() + "/?Action=ConfirmSubscription"
                             + "&TopicArn=" + TestEnvironment.sns().topicArn() + "&Token=forged-" + t + "-" + i,
                             "forged-" + t + "-" + i);
                     return new String[]{m.type, m.body(pki)};
@@ -670,14 +672,14 @@ class SecuritySuiteIT {
         Api anonymous = Api.anonymous(base);
         // warm-up: one (refused) post with the legitimate certificate URL, so that the module's one fetch of that
         // certificate (it caches it) happens before the count; every forged URL below is new to it
-        Sns warmUp = Sns.notification(delivery("warm-up-" + t));
+        SnsMessage warmUp = SnsFixtures.notification(delivery("warm-up-" + t));
         String warmSignature = pki.sign(warmUp.stringToSign(), "2");
         warmUp.message = delivery("warm-up-changed-" + t);
         assertThat(postSns(anonymous, warmUp.type, warmUp.body(warmSignature)).status()).isEqualTo(403);
 
         DbSnapshot rowsBefore = DbSnapshot.take();
         long[] writesBefore = databaseWrites();
-        int fetchesBefore = host.requests.size();
+        int fetchesBefore = host.requests().size();
 
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<Api.Reply>> replies = new ArrayList<>();
@@ -694,10 +696,11 @@ class SecuritySuiteIT {
         }
         Duration burst = Duration.ofNanos(System.nanoTime() - started);
         long[] writesAfter = databaseWrites();
-        List<String> fetched = new ArrayList<>(host.requests).subList(fetchesBefore, host.requests.size());
+        List<String> requestsNow = host.requests();
+        List<String> fetched = requestsNow.subList(fetchesBefore, requestsNow.size());
         List<String> changed = DbSnapshot.take().changedSince(rowsBefore);
         // control: one genuine post afterwards is seen by the same measure (so a write in the burst would have been)
-        Api.Reply genuine = postSns(anonymous, "Notification", Sns.notification(delivery("genuine-" + t)).body(pki));
+        Api.Reply genuine = postSns(anonymous, "Notification", SnsFixtures.notification(delivery("genuine-" + t)).body(pki));
         long[] writesControl = databaseWrites();
 
         List<DynamicTest> tests = new ArrayList<>();
