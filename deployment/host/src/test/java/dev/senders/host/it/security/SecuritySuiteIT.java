@@ -92,6 +92,7 @@ class SecuritySuiteIT {
         long campaignA = Campaigns.create(asA, "news@" + domainA, "Private", List.of("x-" + t + "@inbox.net"))
                 .getJsonNumber("id").longValue();
         String orgA = a.organizationId();
+        DbSnapshot.awaitQuiet();
 
         List<Attempt> attempts = new ArrayList<>();
         for (long id : List.of(verifiedA, pendingA)) {
@@ -571,6 +572,7 @@ class SecuritySuiteIT {
         long verified = Campaigns.senderId(api, "news@" + domain);
         TestEnvironment.ses().verifyDomain(domain);
         assertThat(api.post("api/senders/" + verified + "/verify", "").status()).isEqualTo(200);
+        DbSnapshot.awaitQuiet();
         List<Hostile> cases = hostileCases(verified, domain);
         assertThat(cases).hasSizeGreaterThanOrEqualTo(50);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.caseClass() + ": " + c.name(), () ->
