@@ -1,7 +1,5 @@
 package dev.senders.host.it;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.senders.sandbox.TestKeys;
 import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
@@ -16,25 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import dev.senders.host.it.SnsFixtures.Pki;
-import dev.senders.host.it.SnsFixtures.Sns;
-import dev.senders.host.it.SnsFixtures.SnsHost;
+import dev.senders.sandbox.sns.SnsPki;
+import dev.senders.sandbox.sns.SnsMessage;
+import dev.senders.sandbox.sns.SnsCertificateHost;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,12 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,8 +54,8 @@ class EventsIT {
 
     private static final String WEBHOOK = "api/webhooks/ses-events";
 
-    private static Pki pki;
-    private static SnsHost sns;
+    private static SnsPki pki;
+    private static SnsCertificateHost sns;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -107,13 +91,13 @@ class EventsIT {
         String recipient = "ann-" + tag + "@inbox-" + tag + ".net";
         String v1Message = sent(user.organizationId(), "41", recipient);
         String v2Message = sent(user.organizationId(), "41", recipient);
-        Sns v1 = Sns.notification(delivery(v1Message, recipient)).with(m -> m.signatureVersion = "1");
-        Sns v2 = Sns.notification(delivery(v2Message, recipient)).with(m -> {
+        SnsMessage v1 = SnsFixtures.notification(delivery(v1Message, recipient)).with(m -> m.signatureVersion = "1");
+        SnsMessage v2 = SnsFixtures.notification(delivery(v2Message, recipient)).with(m -> {
             m.signatureVersion = "2";
             m.subject = "Amazon SES Email Event Notification";
         });
 
-        for (Sns m : List.of(v1, v2)) {
+        for (SnsMessage m : List.of(v1, v2)) {
             Api.Reply reply = post(m);
             assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
             assertThat(reply.json().getString("outcome")).isEqualTo("accepted");
@@ -129,10 +113,10 @@ class EventsIT {
     @Test
     void aForgedSignatureIsRefusedAndNothingIsStored() {
         String messageId = sent(user.organizationId(), null, "x@inbox-" + tag + ".net");
-        Sns genuine = Sns.notification(bounce(messageId, "x@inbox-" + tag + ".net", "Transient"));
+        SnsMessage genuine = SnsFixtures.notification(bounce(messageId, "x@inbox-" + tag + ".net", "Transient"));
         String signature = pki.sign(genuine.stringToSign(), "2");
         // an attacker turns a transient bounce into a permanent one
-        Sns forged = genuine.with(m -> m.message = bounce(messageId, "x@inbox-" + tag + ".net", "Permanent"));
+        SnsMessage forged = genuine.with(m -> m.message = bounce(messageId, "x@inbox-" + tag + ".net", "Permanent"));
         Api.Reply reply = post(forged.type, forged.body(signature));
         assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
         assertThat(reply.contentType()).startsWith("application/problem+json");
@@ -140,8 +124,8 @@ class EventsIT {
         assertThat(storedMessages(forged.messageId)).isZero();
         assertThat(suppressions("x@inbox-" + tag + ".net")).isZero();
         // signed with a key of its own
-        Sns ownKey = Sns.notification(delivery(messageId, "x@inbox-" + tag + ".net"));
-        Api.Reply selfSigned = post(ownKey.type, ownKey.body(Pki.sign(ownKey.stringToSign(), "2", pki.tlsKey)));
+        SnsMessage ownKey = SnsFixtures.notification(delivery(messageId, "x@inbox-" + tag + ".net"));
+        Api.Reply selfSigned = post(ownKey.type, ownKey.body(dev.senders.sandbox.TestKeys.snsSignature(ownKey.stringToSign(), "2", pki.tlsKey())));
         assertThat(selfSigned.status()).isEqualTo(403);
         assertThat(storedMessages(ownKey.messageId)).isZero();
     }
@@ -149,8 +133,8 @@ class EventsIT {
     @Test
     void anotherTopicIsRefusedWith403AndNothingIsStoredOrFetched() {
         String certificate = "/topic-" + tag + ".pem";
-        sns.serve(certificate, 200, pki.signerPem);
-        Sns other = Sns.notification(delivery("m-" + tag, "a@b-" + tag + ".net")).with(m -> {
+        sns.serve(certificate, 200, pki.signerPem());
+        SnsMessage other = SnsFixtures.notification(delivery("m-" + tag, "a@b-" + tag + ".net")).with(m -> {
             m.topicArn = "arn:aws:sns:ap-southeast-1:123456789012:someone-elses-topic";
             m.signingCertUrl = sns.url(certificate);
         });
@@ -158,24 +142,24 @@ class EventsIT {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(403);
         assertThat(reply.json().getString("type")).endsWith("sns-topic-not-allowed");
         assertThat(storedMessages(other.messageId)).isZero();
-        assertThat(sns.requests).noneMatch(r -> r.contains(certificate));
+        assertThat(sns.requests()).noneMatch(r -> r.contains(certificate));
     }
 
     @Test
     void anHttpOrOffHostCertificateUrlIsRefusedAndNeverFetched() {
         String certificate = "/offhost-" + tag + ".pem";
-        sns.serve(certificate, 200, pki.signerPem);
+        sns.serve(certificate, 200, pki.signerPem());
         for (String url : List.of("http://127.0.0.1:" + sns.port() + certificate,
                 "https://localhost:" + sns.port() + certificate,
                 "https://sns.ap-southeast-1.amazonaws.com.evil.example" + certificate,
                 sns.url("/offhost-" + tag + ".txt"))) {
-            Sns m = Sns.notification(delivery("m-" + tag, "a@b-" + tag + ".net")).with(x -> x.signingCertUrl = url);
+            SnsMessage m = SnsFixtures.notification(delivery("m-" + tag, "a@b-" + tag + ".net")).with(x -> x.signingCertUrl = url);
             Api.Reply reply = post(m);
             assertThat(reply.status()).as(url + ": " + reply).isEqualTo(403);
             assertThat(reply.json().getString("type")).endsWith("sns-certificate-url");
             assertThat(storedMessages(m.messageId)).isZero();
         }
-        assertThat(sns.requests).noneMatch(r -> r.contains("offhost-" + tag));
+        assertThat(sns.requests()).noneMatch(r -> r.contains("offhost-" + tag));
     }
 
     @Test
@@ -183,27 +167,27 @@ class EventsIT {
         String token = "token-" + tag;
         String query = "?Action=ConfirmSubscription&TopicArn=" + TestEnvironment.sns().topicArn() + "&Token=" + token;
         // off-host (the same local server under another name): refused, never fetched
-        Sns offHost = Sns.confirmation("https://localhost:" + sns.port() + "/" + query, token);
+        SnsMessage offHost = SnsFixtures.confirmation("https://localhost:" + sns.port() + "/" + query, token);
         Api.Reply refused = post(offHost);
         assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
         assertThat(refused.json().getString("type")).endsWith("sns-subscribe-url");
-        assertThat(sns.requests).noneMatch(r -> r.contains(token));
+        assertThat(sns.requests()).noneMatch(r -> r.contains(token));
         assertThat(storedMessages(offHost.messageId)).isZero();
 
         // on the topic's SNS host (here, the trusted test host): confirmed by one GET, once
-        Sns onHost = Sns.confirmation(sns.url("/" + query), token);
+        SnsMessage onHost = SnsFixtures.confirmation(sns.url("/" + query), token);
         Api.Reply confirmed = post(onHost);
         assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
         assertThat(confirmed.json().getString("outcome")).isEqualTo("confirmed");
         assertThat(post(onHost).json().getString("outcome")).isEqualTo("duplicate");
-        assertThat(sns.requests).filteredOn(r -> r.contains(token)).containsExactly("GET /" + query);
+        assertThat(sns.requests()).filteredOn(r -> r.contains(token)).containsExactly("GET /" + query);
     }
 
     @Test
     void aReplayIsAcceptedOnceAndChangesNothing() {
         String recipient = "replay-" + tag + "@inbox-" + tag + ".net";
         String messageId = sent(user.organizationId(), "7", recipient);
-        Sns m = Sns.notification(complaint(messageId, recipient));
+        SnsMessage m = SnsFixtures.notification(complaint(messageId, recipient));
         String body = m.body(pki);
         Api.Reply first = post(m.type, body);
         Api.Reply again = post(m.type, body);
@@ -219,7 +203,7 @@ class EventsIT {
 
     @Test
     void anOldMessageIsRefusedWith400() {
-        Sns old = Sns.notification(delivery("m-" + tag, "a@b-" + tag + ".net"))
+        SnsMessage old = SnsFixtures.notification(delivery("m-" + tag, "a@b-" + tag + ".net"))
                 .with(m -> m.timestamp = Instant.now().minus(Duration.ofMinutes(61)).toString());
         Api.Reply reply = post(old);
         assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
@@ -233,13 +217,13 @@ class EventsIT {
     @Test
     void aBurstOf1000NotificationsWithDuplicatesStoresExactlyTheDistinctOnes() throws Exception {
         int distinct = 700;
-        List<Sns> messages = new ArrayList<>();
+        List<SnsMessage> messages = new ArrayList<>();
         List<String> sesIds = new ArrayList<>();
         for (int i = 0; i < distinct; i++) {
             String recipient = "burst" + i + "-" + tag + "@inbox-" + tag + ".net";
             String sesId = "burst-" + tag + "-" + i;
             sesIds.add(sesId);
-            Sns m = Sns.notification(delivery(sesId, recipient));
+            SnsMessage m = SnsFixtures.notification(delivery(sesId, recipient));
             m.messageId = "burst-" + tag + "-" + UUID.randomUUID();
             messages.add(m);
         }
@@ -284,9 +268,9 @@ class EventsIT {
     void v3_9_aPermanentBounceSuppressesTheAddress() {
         String gone = "gone-" + tag + "@inbox-" + tag + ".net";
         String full = "full-" + tag + "@inbox-" + tag + ".net";
-        Api.Reply reply = post(Sns.notification(bounce(sent(user.organizationId(), "91", gone), gone, "Permanent")));
+        Api.Reply reply = post(SnsFixtures.notification(bounce(sent(user.organizationId(), "91", gone), gone, "Permanent")));
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
-        post(Sns.notification(bounce(sent(user.organizationId(), "91", full), full, "Transient")));
+        post(SnsFixtures.notification(bounce(sent(user.organizationId(), "91", full), full, "Transient")));
 
         // platform-wide: the address does not exist, whoever sends
         JsonObject mine = only(api, gone);
@@ -315,7 +299,7 @@ class EventsIT {
         verifiedDefault("news@" + domain);
         String suppressed = "gone-" + tag + "@inbox-" + tag + ".net";
         String fine = "fine-" + tag + "@inbox-" + tag + ".net";
-        post(Sns.notification(bounce(sent(user.organizationId(), null, suppressed), suppressed, "Permanent")));
+        post(SnsFixtures.notification(bounce(sent(user.organizationId(), null, suppressed), suppressed, "Permanent")));
         // the organization's configuration set exists before the campaign, so its messages publish their events
         String configurationSet = "senders-" + user.organizationId();
         await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from senders where organization_id = '"
@@ -345,11 +329,11 @@ class EventsIT {
         String messageId = sent(user.organizationId(), "311", recipient);
         for (String message : List.of(bounce(messageId, recipient, "Transient"), complaint(messageId, recipient),
                 delivery(messageId, recipient), open(messageId), click(messageId, "https://acme.example/offer"))) {
-            Api.Reply reply = post(Sns.notification(message));
+            Api.Reply reply = post(SnsFixtures.notification(message));
             assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         }
         // an event for a message the module did not send tells the host nothing
-        post(Sns.notification(delivery("not-ours-" + tag, recipient)));
+        post(SnsFixtures.notification(delivery("not-ours-" + tag, recipient)));
 
         List<String> rows = query("select kind || '|' || campaign_id || '|' || message_id || '|' || recipient"
                 + " || '|' || coalesce(detail, '') from email_events where organization_id = '" + user.organizationId()
@@ -372,10 +356,10 @@ class EventsIT {
         for (int i = 0; i < 3; i++) {
             String r = "c" + i + "-" + tag + "@inbox-" + tag + ".net";
             complainers.add(r);
-            post(Sns.notification(complaint(sent(user.organizationId(), "5", r), r)));
+            post(SnsFixtures.notification(complaint(sent(user.organizationId(), "5", r), r)));
         }
         String bounced = "b-" + tag + "@inbox-" + tag + ".net";
-        post(Sns.notification(bounce(sent(user.organizationId(), "5", bounced), bounced, "Permanent")));
+        post(SnsFixtures.notification(bounce(sent(user.organizationId(), "5", bounced), bounced, "Permanent")));
 
         JsonObject page = api.get("api/suppressions?page=1&size=2&q=" + tag).json();
         assertThat(page.getJsonNumber("total").longValue()).isEqualTo(4);
@@ -525,7 +509,7 @@ class EventsIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private Api.Reply post(Sns message) {
+    private Api.Reply post(SnsMessage message) {
         return post(message.type, message.body(pki));
     }
 

@@ -47,6 +47,23 @@ public record DbSnapshot(Map<String, String> tables) {
         }
     }
 
+    /**
+     * Waits until the tables stop changing (two snapshots 500 ms apart are equal), so that asynchronous work a setup
+     * started (an organization's SES configuration set after its first verified domain, say) is not taken for the
+     * effect of the next request.
+     */
+    public static DbSnapshot awaitQuiet() {
+        DbSnapshot[] last = {take()};
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(500)).until(() -> {
+                    DbSnapshot now = take();
+                    boolean quiet = now.equals(last[0]);
+                    last[0] = now;
+                    return quiet;
+                });
+        return last[0];
+    }
+
     /** The tables whose content differs from {@code other}'s. */
     public List<String> changedSince(DbSnapshot other) {
         List<String> changed = new ArrayList<>();
