@@ -66,7 +66,8 @@ import java.util.stream.IntStream;
  *   <li>resolution cost: database work per send after warm-up, from PostgreSQL's own per-table statistics.</li>
  * </ol>
  * Run: {@code mvn -q -Pbench install -DskipTests && mvn -q -Pbench -pl deployment/bench exec:java}.
- * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000);
+ * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000),
+ * {@code bench.webhook.count} (3000), {@code bench.phases} (1: the one-instance phase only);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
  * schema is emptied), else an embedded PostgreSQL is started.
  */
@@ -119,6 +120,10 @@ public final class Bench {
             sendPathOverhead(single);
             resolutionCost(single);
             webhookIngestion(single);
+        }
+        if ("1".equals(System.getProperty("bench.phases"))) {
+            printTable(Duration.ofNanos(System.nanoTime() - started));
+            return;
         }
         log("phase 2: two clustered instances, SES rate from GetSendQuota (rate accuracy, sweep)");
         String clusterName = "senders-bench-" + UUID.randomUUID().toString().substring(0, 8);

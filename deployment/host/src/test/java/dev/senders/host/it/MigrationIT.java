@@ -59,6 +59,16 @@ class MigrationIT {
                     "verification_token", "dkim_tokens", "dkim_status", "is_default", "last_verified_at",
                     "verification_error", "configuration_set_name", "created_at", "updated_at");
         }
+        // rate-limit state is ephemeral: its table skips the WAL, so a send does not wait for a WAL flush for it
+        try (Connection c = fresh.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("select relname, relpersistence from pg_class"
+                     + " where relname in ('senders_rate_buckets', 'senders_sends') order by relname")) {
+            var persistence = new java.util.LinkedHashMap<String, String>();
+            while (rs.next()) {
+                persistence.put(rs.getString(1), rs.getString(2));
+            }
+            assertThat(persistence).containsEntry("senders_rate_buckets", "u").containsEntry("senders_sends", "p");
+        }
     }
 
     @Test
