@@ -86,19 +86,6 @@ class FoundationIT {
     }
 
     @Test
-    void theFormSignInsSessionCookieIsHttpOnlyAndSameSite() {
-        Api anonymous = Api.anonymous(base);
-        Api.Reply signedIn = anonymous.send(anonymous.request("login")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "username=alice&password=senders-demo&next=%2Fsenders%2F")));
-        assertThat(signedIn.status()).isEqualTo(302);
-        java.util.List<String> cookies = signedIn.response().headers().allValues("Set-Cookie");
-        assertThat(cookies).as("the session cookie").anySatisfy(c -> assertThat(c).startsWith("JSESSIONID=")
-                .containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax"));
-    }
-
-    @Test
     void thePageNeedsSignInAndIsServedByTheModule() {
         Api.Reply anonymous = Api.anonymous(base).send(Api.anonymous(base).request("senders/index.html")
                 .header("Accept", "text/html").GET());
