@@ -81,7 +81,11 @@ final class Payara implements AutoCloseable {
                 throw new IllegalStateException("Payara Micro " + name + " exited; see " + log);
             }
             try {
-                if (Http.anonymous(base()).get("login.html").status() == 200) {
+                // the application is deployed (not only its static files served) and the module is ready: a static page
+                // answered 200 while JAX-RS was still starting, and the first API call got 404
+                Http.Reply ready = Http.anonymous(base()).get("health/ready");
+                if (ready.status() == 200 && ready.body().contains("senders-database")
+                        && Http.anonymous(base()).get("api/openapi").status() == 200) {
                     return;
                 }
             } catch (RuntimeException notYet) {
