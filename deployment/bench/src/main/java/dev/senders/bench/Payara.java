@@ -58,6 +58,14 @@ final class Payara implements AutoCloseable {
                                  List<String> clusterOptions) throws IOException {
         int port = freePort();
         Path log = work.resolve(name + ".log");
+        // a fresh root directory: one left by an earlier run still lists its deployment, and Payara Micro then
+        // undeployed the application right after deploying it again (seen as 404/500 on the first API call)
+        Path root = work.resolve("root-" + name);
+        if (Files.exists(root)) {
+            try (var files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -66,14 +74,14 @@ final class Payara implements AutoCloseable {
         command.addAll(List.of("--disablephonehome", "--name", name,
                 "--prebootcommandfile", work.resolve("preboot.asadmin").toString(),
                 "--systemproperties", work.resolve("secrets.properties").toString(),
-                "--rootdir", work.resolve("root-" + name).toString(),
+                "--rootdir", root.toString(),
                 "--port", String.valueOf(port), "--contextroot", "/",
                 "--deploy", runtime.resolve("senders-bench-app.war").toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Payara(name, port, log, process);
     }
 
-    /** Waits until the host answers (its login page), or fails when the process died. */
+    /** Waits until the module is ready and its API answers, or fails when the process died. */
     void awaitReady(Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
