@@ -89,11 +89,11 @@ final class Payara implements AutoCloseable {
                 throw new IllegalStateException("Payara Micro " + name + " exited; see " + log);
             }
             try {
-                // the application is deployed (not only its static files served) and the module is ready: a static page
-                // answered 200 while JAX-RS was still starting, and the first API call got 404
+                // the module is ready (its readiness check runs inside the application) and the host answers: a static page
+                // alone answered 200 while the application was being undeployed again (see the root directory above)
                 Http.Reply ready = Http.anonymous(base()).get("health/ready");
                 if (ready.status() == 200 && ready.body().contains("senders-database")
-                        && Http.anonymous(base()).get("api/openapi").status() == 200) {
+                        && Http.anonymous(base()).get("login.html").status() == 200) {
                     return;
                 }
             } catch (RuntimeException notYet) {
