@@ -89,8 +89,9 @@ final class Payara implements AutoCloseable {
                 throw new IllegalStateException("Payara Micro " + name + " exited; see " + log);
             }
             try {
-                // the module is ready (its readiness check runs inside the application) and the host answers: a static page
-                // alone answered 200 while the application was being undeployed again (see the root directory above)
+                // the module is ready (its readiness check runs inside the application) and the host answers: a
+                // static page alone answered 200 while the application was being undeployed again (see the root
+                // directory above)
                 Http.Reply ready = Http.anonymous(base()).get("health/ready");
                 if (ready.status() == 200 && ready.body().contains("senders-database")
                         && Http.anonymous(base()).get("login.html").status() == 200) {
