@@ -142,6 +142,11 @@ public final class DemoLauncher implements AutoCloseable {
                 + ".network-listener.http-listener.address=127.0.0.1\n"
                 // the data grid (the EJB timer service needs it) on loopback only
                 + "set hazelcast-runtime-configuration.interface=127.0.0.1\n");
+        // Payara Micro's root directory starts empty every time (the data lives in the database): one left by the
+        // last run still lists its deployment, and Payara Micro then undeploys the application right after
+        // deploying it again, answering 503 to the first requests after the readiness check passed
+        Path root = options.dataDirectory().resolve("payara");
+        deleteTree(root);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-Xmx512m",
                 "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.socket.bind.any=false", 
@@ -150,7 +155,7 @@ public final class DemoLauncher implements AutoCloseable {
                 "--nocluster", "--disablephonehome",
                 "--port", String.valueOf(options.httpPort()),
                 "--prebootcommandfile", preboot.toString(),
-                "--rootdir", options.dataDirectory().resolve("payara").toString(),
+                "--rootdir", root.toString(),
                 "--deploy", war.toString(), "--contextroot", "/");
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
@@ -162,6 +167,17 @@ public final class DemoLauncher implements AutoCloseable {
                     .redirectOutput(options.dataDirectory().resolve("payara.log").toFile());
         }
         payara = builder.start();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {
