@@ -67,7 +67,8 @@ import java.util.stream.IntStream;
  * </ol>
  * Run: {@code mvn -q -Pbench install -DskipTests && mvn -q -Pbench -pl deployment/bench exec:java}.
  * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000),
- * {@code bench.webhook.count} (3000), {@code bench.phases} (1: the one-instance phase only);
+ * {@code bench.webhook.count} (3000), {@code bench.phases} (1: the one-instance phase only), {@code bench.jvm.extra}
+ * (more JVM options for each Payara Micro, such as a profiler's);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
  * schema is emptied), else an embedded PostgreSQL is started.
  */
@@ -678,6 +679,11 @@ public final class Bench {
                 // the sweep is measured through the admin trigger; no timer run in between
                 "-Dsenders.verification.enabled=false"));
         options.addAll(extra);
+        // e.g. a profiler: -Dbench.jvm.extra="-XX:StartFlightRecording=filename=/tmp/payara.jfr,settings=profile"
+        String more = System.getProperty("bench.jvm.extra", "").trim();
+        if (!more.isEmpty()) {
+            options.addAll(List.of(more.split("\\s+")));
+        }
         return options;
     }
 

@@ -22,7 +22,7 @@ public class ProviderFactory implements EmailProviderFactory {
 
     @Inject
     @Provider(ProviderName.SES)
-    EmailProvider ses;
+    SesProvider ses;
 
     @Inject
     @Provider(ProviderName.RESEND)
@@ -59,7 +59,7 @@ public class ProviderFactory implements EmailProviderFactory {
                     : message.toBuilder().from(fromAddress).build();
             ProviderRouting.Route route = routing.route(m.organizationId(), m.from());
             if (route.provider() == ProviderName.SES) {
-                return ses.send(m);
+                return ses.send(m, route);
             }
             SendResult result = resend.send(m);
             return route.warning() == null ? result : result.withWarning(route.warning());

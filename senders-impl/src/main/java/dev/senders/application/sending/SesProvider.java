@@ -32,7 +32,14 @@ public class SesProvider implements EmailProvider {
 
     @Override
     public SendResult send(EmailMessage message) {
-        ProviderRouting.Route route = routing.route(message.organizationId(), message.from());
+        return send(message, routing.route(message.organizationId(), message.from()));
+    }
+
+    /**
+     * Sends along a route resolved for this very message just before (by {@link ProviderFactory}, at send time), so
+     * the route is not resolved twice.
+     */
+    public SendResult send(EmailMessage message, ProviderRouting.Route route) {
         if (route.provider() != ProviderName.SES) {
             return SendResult.failed(ProviderName.SES, "The domain of " + message.from() + " is not verified for"
                     + " this organization, so it cannot be sent through Amazon SES", false, null);

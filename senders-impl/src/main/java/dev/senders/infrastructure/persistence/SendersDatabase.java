@@ -9,6 +9,8 @@ import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * The module's database: the data source (every attribute from MicroProfile Config, so environment variables such as
@@ -41,6 +43,17 @@ public class SendersDatabase {
 
     @Resource(lookup = JNDI_NAME)
     DataSource dataSource;
+
+    /**
+     * The pooled connection in auto-commit mode, for a statement outside any transaction (a pooled connection may come
+     * back from a user that turned auto-commit off and did not turn it back on, such as Bucket4j).
+     */
+    public static Connection autoCommitting(Connection connection) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            connection.setAutoCommit(true);
+        }
+        return connection;
+    }
 
     /** Also for JPA providers other than EclipseLink, where {@link MigrateBeforeLogin} does not run. */
     @PostConstruct

@@ -28,12 +28,18 @@ public class SuppressionRepository {
     @PersistenceContext(unitName = "senders")
     EntityManager em;
 
+    /**
+     * SQL that is true when an address is suppressed for an organization (its own entry or a platform-wide one); JDBC
+     * parameters: the normalized address, then the organization.
+     */
+    public static final String SUPPRESSED = "exists (select 1 from senders_suppressions where email = ?"
+            + " and (organization_id is null or organization_id = ?))";
+
     /** Whether the (normalized) address is suppressed for the organization, its own entry or a platform-wide one. */
     public boolean isSuppressed(String organizationId, String email) {
-        Object found = em.createNativeQuery("select exists (select 1 from senders_suppressions where email = ?2"
-                        + " and " + VISIBLE + ")")
-                .setParameter(1, organizationId)
-                .setParameter(2, email)
+        Object found = em.createNativeQuery("select " + SUPPRESSED)
+                .setParameter(1, email)
+                .setParameter(2, organizationId)
                 .getSingleResult();
         return Boolean.TRUE.equals(found);
     }
