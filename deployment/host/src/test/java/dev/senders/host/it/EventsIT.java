@@ -605,20 +605,8 @@ class EventsIT {
         return id;
     }
 
-    interface Row<T> {
-        T read(java.sql.ResultSet rs) throws SQLException;
-    }
-
-    private static <T> List<T> query(String sql, Row<T> row) {
-        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            List<T> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(row.read(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    private static <T> List<T> query(String sql, Campaigns.Row<T> row) {
+        return Campaigns.query(sql, row);
     }
 
     private static long count(String sql) {

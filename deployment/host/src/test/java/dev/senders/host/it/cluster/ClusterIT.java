@@ -1,6 +1,7 @@
 package dev.senders.host.it.cluster;
 
 import dev.senders.host.it.Api;
+import dev.senders.host.it.Campaigns;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
 import dev.senders.sandbox.ResendStub;
@@ -462,27 +463,11 @@ class ClusterIT {
         }
     }
 
-    interface Row<T> {
-        T read(java.sql.ResultSet rs) throws SQLException;
-    }
-
-    static <T> List<T> query(String sql, Row<T> row) {
-        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            List<T> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(row.read(rs));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    static <T> List<T> query(String sql, Campaigns.Row<T> row) {
+        return Campaigns.query(sql, row);
     }
 
     static void sql(String statement) {
-        try (var c = TestEnvironment.db().getConnection(); var s = c.createStatement()) {
-            s.execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        Campaigns.sql(statement);
     }
 }
