@@ -115,6 +115,20 @@ final class Browser implements AutoCloseable {
         return driver.switchTo().activeElement();
     }
 
+    /**
+     * Waits until {@code element} has the focus, then returns the focused element. After a dialog closes, the page
+     * moves the focus back in its {@code close} handler, which runs a task after the dialog is hidden; asserting at
+     * once raced it. A page that never moves the focus there still fails, after the wait.
+     */
+    WebElement awaitFocusOn(WebElement element) {
+        try {
+            waiting().until(d -> element.equals(activeElement()));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // fall through: the caller's assertion names what has the focus instead
+        }
+        return activeElement();
+    }
+
     Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);

@@ -289,7 +289,8 @@ class SendersPageIT {
         addThroughDialog(email);
         browser.find(By.id("dns-done")).click();
         awaitDialogClosed();
-        assertThat(browser.activeElement().getDomAttribute("id")).isEqualTo("add-sender");
+        assertThat(browser.awaitFocusOn(browser.find(By.id("add-sender"))).getDomAttribute("id"))
+                .isEqualTo("add-sender");
 
         WebElement row = awaitRow(email);
         WebElement badge = row.findElement(By.cssSelector(".badge"));
@@ -353,7 +354,7 @@ class SendersPageIT {
 
         new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
         awaitDialogClosed();
-        assertThat(browser.activeElement().getText()).isEqualTo(email);
+        browser.await(d -> email.equals(browser.activeElement().getText()));
     }
 
     // ----------------------------------------------------------------------------------------- V1.11
@@ -394,7 +395,7 @@ class SendersPageIT {
         assertThat(browser.activeElement().getDomAttribute("id")).isEqualTo("confirm-cancel");
         browser.find(By.id("confirm-cancel")).click();
         browser.await(d -> !confirm.isDisplayed());
-        assertThat(browser.activeElement()).isEqualTo(actions);
+        assertThat(browser.awaitFocusOn(actions)).isEqualTo(actions);
         assertThat(api.get("api/senders/" + id).status()).isEqualTo(200);
 
         // Delete removes it
@@ -542,7 +543,7 @@ class SendersPageIT {
         // Escape closes it and focus returns to the opener
         new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
         awaitDialogClosed();
-        assertThat(browser.activeElement()).isEqualTo(add);
+        assertThat(browser.awaitFocusOn(add)).isEqualTo(add);
 
         // the ⋮ menu: opened from the keyboard, focus on its first item, arrows move, Escape returns to the button
         WebElement actions = awaitRow(email).findElement(By.cssSelector("button[aria-haspopup='menu']"));
@@ -577,7 +578,7 @@ class SendersPageIT {
         }
         new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
         browser.await(d -> !confirm.isDisplayed());
-        assertThat(browser.activeElement()).isEqualTo(actions);
+        assertThat(browser.awaitFocusOn(actions)).isEqualTo(actions);
         assertThat(total()).isEqualTo(1);
     }
 
