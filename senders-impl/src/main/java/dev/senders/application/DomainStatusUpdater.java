@@ -2,10 +2,12 @@ package dev.senders.application;
 
 import dev.senders.api.events.SenderVerificationFailed;
 import dev.senders.api.events.SenderVerified;
+import dev.senders.application.sending.SendersChanged;
 import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.SenderRepository;
 import dev.senders.domain.model.VerificationOutcome;
 import dev.senders.domain.model.VerificationStatus;
+import dev.senders.infrastructure.logging.StructuredLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -23,8 +25,7 @@ import java.util.List;
 @ApplicationScoped
 public class DomainStatusUpdater {
 
-    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
-            dev.senders.infrastructure.logging.StructuredLog.of(DomainStatusUpdater.class);
+    private static final StructuredLog EVENTS = StructuredLog.of(DomainStatusUpdater.class);
 
     @Inject
     SenderRepository senders;
@@ -36,7 +37,7 @@ public class DomainStatusUpdater {
     Event<SenderVerificationFailed> failedEvents;
 
     @Inject
-    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+    Event<SendersChanged> changes;
 
     /** @return the senders updated, and whether any status changed */
     public record Update(List<Sender> senders, boolean changed) {
@@ -70,7 +71,7 @@ public class DomainStatusUpdater {
         }
         senders.entityManager().flush();
         if (changed) {
-            changes.fire(new dev.senders.application.sending.SendersChanged(organizationId));
+            changes.fire(new SendersChanged(organizationId));
         }
         return new Update(updated, changed);
     }

@@ -2,6 +2,7 @@ package dev.senders.application;
 
 import dev.senders.api.tenancy.Tenant;
 import dev.senders.application.error.SendersProblem;
+import dev.senders.application.sending.SendersChanged;
 import dev.senders.domain.model.DnsRecord;
 import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.SenderRepository;
@@ -9,6 +10,7 @@ import dev.senders.domain.model.address.SenderAddressPolicy;
 import dev.senders.infrastructure.dns.RecordCheck;
 import dev.senders.infrastructure.ses.SesGateway;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,7 +44,7 @@ public class MailFromSetup {
     dev.senders.application.audit.AuditLog audit;
 
     @Inject
-    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+    Event<SendersChanged> changes;
 
     @Inject
     @ConfigProperty(name = "senders.mail-from.default-prefix", defaultValue = "mail")
@@ -86,7 +88,7 @@ public class MailFromSetup {
             s.setMailFromStatus("Pending");
         }
         audit.record(tenant, "sender.mail-from-set", "sender", id, mailFrom);
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
+        changes.fire(new SendersChanged(org));
         return sender;
     }
 

@@ -2,12 +2,15 @@ package dev.senders.application;
 
 import dev.senders.api.tenancy.Tenant;
 import dev.senders.application.error.SendersProblem;
+import dev.senders.application.sending.SendersChanged;
 import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.SenderRepository;
 import dev.senders.domain.model.address.SenderAddress;
 import dev.senders.domain.model.address.SenderAddressPolicy;
+import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.ses.SesGateway;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,8 +30,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class SenderOnboarding {
 
-    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
-            dev.senders.infrastructure.logging.StructuredLog.of(SenderOnboarding.class);
+    private static final StructuredLog EVENTS = StructuredLog.of(SenderOnboarding.class);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -48,7 +50,7 @@ public class SenderOnboarding {
     dev.senders.application.audit.AuditLog audit;
 
     @Inject
-    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+    Event<SendersChanged> changes;
 
     @Inject
     @ConfigProperty(name = "senders.pending-limit", defaultValue = "5")
@@ -87,7 +89,7 @@ public class SenderOnboarding {
         }
         senders.add(sender);
         audit.record(tenant, "sender.added", "sender", sender.getId(), address.emailAddress());
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
+        changes.fire(new SendersChanged(org));
         return new Added(sender, address);
     }
 
@@ -118,7 +120,7 @@ public class SenderOnboarding {
         senders.lockDomain(domain);
         senders.remove(sender);
         audit.record(tenant, "sender.removed", "sender", id, sender.getEmailAddress());
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
+        changes.fire(new SendersChanged(org));
         if (senders.countOnDomain(domain) == 0) {
             // Last user of the identity, in any organization. A failure here rolls the removal back.
             ses.deleteIdentity(domain);

@@ -2,6 +2,7 @@ package dev.senders.application;
 
 import dev.senders.api.tenancy.Tenant;
 import dev.senders.application.error.SendersProblem;
+import dev.senders.application.sending.SendersChanged;
 import dev.senders.domain.model.DnsRecord;
 import dev.senders.domain.model.DnsRecords;
 import dev.senders.domain.model.Sender;
@@ -12,6 +13,7 @@ import dev.senders.infrastructure.dns.RecordCheck;
 import dev.senders.infrastructure.dns.RecordStatus;
 import dev.senders.infrastructure.ses.SesGateway;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
@@ -50,7 +52,7 @@ public class SenderVerification {
     dev.senders.application.audit.AuditLog audit;
 
     @Inject
-    jakarta.enterprise.event.Event<dev.senders.application.sending.SendersChanged> changes;
+    Event<SendersChanged> changes;
 
     /** SES's raw answer for a domain. */
     public record SesAnswer(String domainStatus, String dkimStatus) {
@@ -125,7 +127,7 @@ public class SenderVerification {
             s.setVerificationError(null);
         }
         audit.record(tenant, "sender.verification-restarted", "sender", id, sender.getDomain());
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
+        changes.fire(new SendersChanged(org));
         return sender;
     }
 
@@ -145,7 +147,7 @@ public class SenderVerification {
         sender.setDefaultSender(true);
         senders.entityManager().flush();
         audit.record(tenant, "sender.default-set", "sender", id, sender.getEmailAddress());
-        changes.fire(new dev.senders.application.sending.SendersChanged(org));
+        changes.fire(new SendersChanged(org));
         return sender;
     }
 

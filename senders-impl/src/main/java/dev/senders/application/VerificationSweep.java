@@ -5,6 +5,7 @@ import dev.senders.domain.model.SenderRepository;
 import dev.senders.domain.model.VerificationOutcome;
 import dev.senders.infrastructure.dns.RecordStatus;
 import dev.senders.infrastructure.jobs.JobCoordination;
+import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.ses.SesGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,8 +28,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class VerificationSweep {
 
-    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
-            dev.senders.infrastructure.logging.StructuredLog.of(VerificationSweep.class);
+    private static final StructuredLog EVENTS = StructuredLog.of(VerificationSweep.class);
 
     public static final String JOB = "verification-sweep";
     private static final Logger LOG = Logger.getLogger(VerificationSweep.class.getName());

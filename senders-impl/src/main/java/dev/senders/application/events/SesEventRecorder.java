@@ -8,6 +8,7 @@ import dev.senders.api.events.EmailOpened;
 import dev.senders.application.events.SesNotification.SesEvent;
 import dev.senders.domain.model.suppression.Suppression;
 import dev.senders.domain.model.suppression.SuppressionRepository;
+import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.sns.SnsMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -37,8 +38,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class SesEventRecorder {
 
-    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
-            dev.senders.infrastructure.logging.StructuredLog.of(SesEventRecorder.class);
+    private static final StructuredLog EVENTS = StructuredLog.of(SesEventRecorder.class);
 
 
     @PersistenceContext(unitName = "senders")

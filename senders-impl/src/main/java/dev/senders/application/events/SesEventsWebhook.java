@@ -1,6 +1,7 @@
 package dev.senders.application.events;
 
 import dev.senders.application.error.SendersProblem;
+import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.sns.SnsMessage;
 import dev.senders.infrastructure.sns.SnsRejected;
 import dev.senders.infrastructure.sns.SnsVerifier;
@@ -28,8 +29,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class SesEventsWebhook {
 
-    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
-            dev.senders.infrastructure.logging.StructuredLog.of(SesEventsWebhook.class);
+    private static final StructuredLog EVENTS = StructuredLog.of(SesEventsWebhook.class);
 
     private static final Logger LOG = Logger.getLogger(SesEventsWebhook.class.getName());
 

@@ -3,6 +3,7 @@ package dev.senders.application.sending;
 import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.SendResult;
+import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.ratelimit.SendRateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,8 +18,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ProviderSend {
 
-    private static final dev.senders.infrastructure.logging.StructuredLog EVENTS =
-            dev.senders.infrastructure.logging.StructuredLog.of(ProviderSend.class);
+    private static final StructuredLog EVENTS = StructuredLog.of(ProviderSend.class);
 
     @Inject
     SendLog log;
