@@ -4,6 +4,7 @@ import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.SendResult;
 import dev.senders.infrastructure.logging.StructuredLog;
+import dev.senders.infrastructure.ratelimit.RateSlot;
 import dev.senders.infrastructure.ratelimit.SendRateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -51,11 +52,8 @@ public class ProviderSend {
             metrics.emailSent(provider.wire(), "suppressed");
             return suppressed;
         }
-        SendResult result = null;
-        for (int attempt = 0; attempt <= throttleRetries; attempt++) {
-            if (attempt > 0) {
-                metrics.retried(provider.wire());
-            }
+        SendResult result;
+        for (int attempt = 0; ; ) {
             try {
                 metrics.rateLimitWait(provider.wire(),
                         limiter.acquire(provider, message.organizationId(), rates.perSecond(provider)));
@@ -63,12 +61,23 @@ public class ProviderSend {
                 result = SendResult.failed(provider, e.getMessage(), true, null);
                 break;
             }
-            result = call.get();
+            try {
+                result = call.get();
+            } catch (RateSlot.Missed late) {
+                metrics.lateSlots(provider.wire(), 1);
+                continue; // nothing went out: a new slot, the same attempt
+            } finally {
+                RateSlot.release();
+            }
             if (!throttled(result)) {
                 break;
             }
             metrics.throttled(provider.wire());
-            backoff(attempt);
+            if (attempt == throttleRetries) {
+                break;
+            }
+            backoff(attempt++);
+            metrics.retried(provider.wire());
         }
         log.record(message, fromAddress, result);
         metrics.emailSent(provider.wire(), result.status().name());

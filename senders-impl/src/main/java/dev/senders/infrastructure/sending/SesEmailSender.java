@@ -3,6 +3,7 @@ package dev.senders.infrastructure.sending;
 import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.SendResult;
+import dev.senders.infrastructure.ratelimit.RateSlot;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
@@ -12,6 +13,9 @@ import jakarta.mail.internet.MimeUtility;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.retry.RetryUtils;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
@@ -46,12 +50,15 @@ import java.util.Set;
  * bodies in UTF-8, Reply-To, configuration set, tags). {@code SendEmail} cannot carry custom headers, so a message
  * with {@link EmailMessage#headers()} (e.g. {@code List-Unsubscribe}) is built as MIME with Jakarta Mail and goes out
  * with {@code SendRawEmail}, with the same Source, recipient, configuration set and tags. Either way one send is one
- * SDK call. Within it, throttling and 5xx are retried with backoff up to the client's maximum attempts, but, unlike
- * the client's default policy, a timed-out attempt is not: SES may have accepted it, and SES v1 has no idempotency.
+ * SDK call. Within it, 5xx are retried with backoff up to the client's maximum attempts, but, unlike the client's
+ * default policy, a timed-out attempt is not (SES may have accepted it, and SES v1 has no idempotency), nor is a
+ * throttled one (it counts against SES's rate; the caller sends again after a new rate-limit token).
  * <p>
  * Never throws for a provider failure: throttling, 5xx, timeouts and connection errors give a retryable
  * {@code FAILED}; every other SES error (MessageRejected, MailFromDomainNotVerified, ConfigurationSetDoesNotExist,
- * other 4xx) a non-retryable one with the SES code and message. Does not rate-limit or check suppression. Thread-safe.
+ * other 4xx) a non-retryable one with the SES code and message. Does not rate-limit or check suppression, but each
+ * attempt claims the calling thread's {@link RateSlot} just before it goes on the wire, and throws
+ * {@link RateSlot.Missed} instead of sending when it is too late for it. Thread-safe.
  */
 public final class SesEmailSender {
 
@@ -74,11 +81,26 @@ public final class SesEmailSender {
                 .map(RetryStrategy::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
         RetryStrategy strategy = DefaultRetryStrategy.standardStrategyBuilder()
                 .maxAttempts(maxAttempts)
-                .retryOnException(SesEmailSender::certainlyNotAccepted)
+                .retryOnException(t -> certainlyNotAccepted(t) && !throttled(t))
                 .treatAsThrottling(t -> t instanceof SdkException e && RetryUtils.isThrottlingException(e))
                 .useClientDefaults(false)
                 .build();
-        this.sendRetries = config -> config.overrideConfiguration(o -> o.retryStrategy(strategy));
+        ExecutionInterceptor inTime = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                RateSlot.claim();
+            }
+        };
+        this.sendRetries = config -> config.overrideConfiguration(o -> o.retryStrategy(strategy)
+                .addExecutionInterceptor(inTime));
+    }
+
+    /**
+     * SES answered that the account sends too fast. Not repeated within the call: every attempt counts against SES's
+     * rate as it arrives, so the caller sends again only with a new token of the rate limit.
+     */
+    static boolean throttled(Throwable t) {
+        return t instanceof SdkException e && RetryUtils.isThrottlingException(e);
     }
 
     /**
@@ -127,11 +149,22 @@ public final class SesEmailSender {
         } catch (AbortedException e) {
             return failed("the call to Amazon SES was interrupted: " + e.getMessage(), true);
         } catch (SdkClientException e) {
+            rethrowMissedSlot(e);
             return failed("could not reach Amazon SES: " + e.getMessage(), true);
         } catch (SdkException e) {
+            rethrowMissedSlot(e);
             return failed("Amazon SES call failed: " + e.getMessage(), true);
         } catch (MessagingException | IOException e) {
             return failed("could not build the MIME message: " + e.getMessage(), false);
+        }
+    }
+
+    /** An attempt found it was too late for its rate-limit slot and did not go out: the caller takes a new slot. */
+    private static void rethrowMissedSlot(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RateSlot.Missed missed) {
+                throw missed;
+            }
         }
     }
 

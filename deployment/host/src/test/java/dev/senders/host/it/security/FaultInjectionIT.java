@@ -81,7 +81,7 @@ class FaultInjectionIT {
     @TestFactory
     Stream<DynamicTest> faults() {
         List<Fault> faults = List.of(
-                new Fault("SES Throttling beyond the SDK's retries", true, 5, (id, r) -> TestEnvironment.ses()
+                new Fault("SES Throttling beyond the module's retries", true, 5, (id, r) -> TestEnvironment.ses()
                         .failNext("SendEmail", 6, 400, "Throttling", "Maximum sending rate exceeded.")),
                 new Fault("SES 5xx (InternalFailure) beyond the SDK's retries", true, 5, (id, r) -> TestEnvironment.ses()
                         .failNext("SendEmail", 5, 500, "InternalFailure", "An internal error occurred.")),
