@@ -76,7 +76,7 @@ public final class Bench {
 
     private static final String PASSWORD = "bench-password-1";
     private static final double SES_MAX_SEND_RATE = SesStub.DEFAULT_MAX_SEND_RATE;
-    private static final double SES_ENFORCED_RATE = SES_MAX_SEND_RATE * 0.95;
+    private static final double SES_ENFORCED_RATE = SES_MAX_SEND_RATE * 0.96;
 
     private final Path runtime = Path.of(System.getProperty("bench.runtime", "deployment/bench/target/runtime"));
     private final Path work;
@@ -120,7 +120,7 @@ public final class Bench {
         setUp();
         log("phase 1: one instance, SES rate set very high (send-path overhead, resolution cost)");
         try (Payara single = Payara.single(runtime, work, "bench-single", jvmOptions(List.of(
-                "-Dsenders.rate.ses.per-second=100000", "-Dsenders.rate.organization-share=1.0")))) {
+                "-Dsenders.rate.ses.per-second=100000")))) {
             single.awaitReady(Duration.ofSeconds(180));
             sendPathOverhead(single);
             resolutionCost(single);
@@ -373,19 +373,21 @@ public final class Bench {
                 rows.add(new String[]{"2. rate accuracy, " + k + " campaign" + (k == 1 ? "" : "s") + " ("
                         + byOrg.size() + " org" + (byOrg.size() == 1 ? "" : "s") + "), 2 instances",
                         String.format(Locale.ROOT, "%.2f/s", achieved),
-                        String.format(Locale.ROOT, "%.2f/s", SES_ENFORCED_RATE),
-                        ratio(achieved / SES_ENFORCED_RATE), "0.95-1.00",
-                        String.format(Locale.ROOT, "vs MaxSendRate %.0f: %.3f; max %d in any 1 s; %d throttled;"
-                                        + " %d sends, %d items each", SES_MAX_SEND_RATE, achieved / SES_MAX_SEND_RATE,
-                                maxInAnySecond(at), throttled, ok.size(), each)});
+                        String.format(Locale.ROOT, "MaxSendRate %.0f/s", SES_MAX_SEND_RATE),
+                        ratio(achieved / SES_MAX_SEND_RATE), "0.95-1.00",
+                        String.format(Locale.ROOT, "vs the enforced %.2f/s: %.3f; max %d in any 1 s (the tightest"
+                                        + " %d in a row spanned %d ms); %d throttled; %d sends, %d items each",
+                                SES_ENFORCED_RATE, achieved / SES_ENFORCED_RATE, maxInAnySecond(at),
+                                (int) SES_MAX_SEND_RATE + 1, tightestSpanMillis(at, (int) SES_MAX_SEND_RATE + 1),
+                                throttled, ok.size(), each)});
             }
         } finally {
             ses.enforceMaxSendRate(false);
         }
-        notes.add("2: configured = SES MaxSendRate 14 from the stub's GetSendQuota x headroom 0.95 = 13.3/s"
-                + " (the rate the module enforces); achieved = sends received by the stub while every organization"
-                + " of the run was sending / that time. One campaign is one organization, which the module caps at"
-                + " 80% of the rate by design (senders.rate.organization-share), so its ratio is ~0.80 by design."
+        notes.add("2: configured = SES MaxSendRate 14, from the stub's GetSendQuota, which the stub enforces (a send"
+                + " beyond 14 in any sliding second answers Throttling); the module paces at 14 x headroom 0.96 ="
+                + " 13.44/s. Achieved = sends received by the stub while every organization of the run was sending /"
+                + " that time. One campaign is one organization, alone on the account, so it may use the whole rate."
                 + " Campaigns alternate organizations and the instance they are started on; the other instance"
                 + " joins each campaign at its 15 s resume tick.");
     }
@@ -616,6 +618,15 @@ public final class Bench {
 
     private static double rate(List<Long> sortedNanos) {
         return (sortedNanos.size() - 1) / ((sortedNanos.get(sortedNanos.size() - 1) - sortedNanos.get(0)) / 1e9);
+    }
+
+    /** The shortest time, in ms, between the first and the last of any {@code n} consecutive arrivals. */
+    static long tightestSpanMillis(List<Long> sortedNanos, int n) {
+        long tightest = Long.MAX_VALUE;
+        for (int i = 0; i + n - 1 < sortedNanos.size(); i++) {
+            tightest = Math.min(tightest, sortedNanos.get(i + n - 1) - sortedNanos.get(i));
+        }
+        return tightest / 1_000_000;
     }
 
     static int maxInAnySecond(List<Long> sortedNanos) {

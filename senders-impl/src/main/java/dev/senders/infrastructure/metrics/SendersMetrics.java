@@ -39,6 +39,11 @@ public class SendersMetrics {
         registry.timer("senders.rate.limit.wait", tag("provider", provider)).update(waited);
     }
 
+    /** Rate-limit slots given up because the sender woke up too late to send in them. */
+    public void lateSlots(String provider, int slots) {
+        registry.counter("senders.rate.limit.late.slots", tag("provider", provider)).inc(slots);
+    }
+
     public void verificationRun(int checked, int changed) {
         registry.counter("senders.verification.runs").inc();
         registry.counter("senders.verification.checked").inc(checked);

@@ -120,12 +120,6 @@ final class PayaraCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(split(requiredProperty("senders.test.cmdOptions")));
-        // 15% under SES's MaxSendRate instead of the default 5%: the stub enforces the rate over any 1-second window
-        // as requests arrive, and the time between a token and the request's arrival jitters. On these 2-core
-        // machines, with two Payara Micro instances, the test JVM and PostgreSQL busy at once, that jitter reached
-        // ~160 ms (15 arrivals in one second at 10% headroom, token spacing 79 ms); at 15% the spacing is 84 ms and a
-        // window holds at most 12 grants, two sends' worth of jitter below SES's 14
-        command.add("-Dsenders.rate.ses.headroom=0.85");
         command.addAll(extraJvmOptions);
         command.addAll(List.of("-jar", requiredProperty("payara.microJar"),
                 "--clustermode", "tcpip:" + memberList(),
