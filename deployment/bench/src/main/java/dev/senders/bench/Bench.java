@@ -67,7 +67,7 @@ import java.util.stream.IntStream;
  * </ol>
  * Run: {@code mvn -q -Pbench install -DskipTests && mvn -q -Pbench -pl deployment/bench exec:java}.
  * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000),
- * {@code bench.webhook.count} (3000), {@code bench.phases} (1: the one-instance phase only), {@code bench.jvm.extra}
+ * {@code bench.webhook.count} (3000), {@code bench.phases} (1,2; 1: the one-instance phase only, 2: the cluster's), {@code bench.jvm.extra}
  * (more JVM options for each Payara Micro, such as a profiler's);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
  * schema is emptied), else an embedded PostgreSQL is started.
@@ -118,6 +118,17 @@ public final class Bench {
     private void run() throws Exception {
         long started = System.nanoTime();
         setUp();
+        String phases = System.getProperty("bench.phases", "1,2");
+        if (phases.contains("1")) {
+            phaseOne();
+        }
+        if (phases.contains("2")) {
+            phaseTwo();
+        }
+        printTable(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private void phaseOne() throws Exception {
         log("phase 1: one instance, SES rate set very high (send-path overhead, resolution cost)");
         try (Payara single = Payara.single(runtime, work, "bench-single", jvmOptions(List.of(
                 "-Dsenders.rate.ses.per-second=100000")))) {
@@ -126,10 +137,9 @@ public final class Bench {
             resolutionCost(single);
             webhookIngestion(single);
         }
-        if ("1".equals(System.getProperty("bench.phases"))) {
-            printTable(Duration.ofNanos(System.nanoTime() - started));
-            return;
-        }
+    }
+
+    private void phaseTwo() throws Exception {
         log("phase 2: two clustered instances, SES rate from GetSendQuota (rate accuracy, sweep)");
         String clusterName = "senders-bench-" + UUID.randomUUID().toString().substring(0, 8);
         List<Payara> cluster = Payara.cluster(runtime, work, clusterName, jvmOptions(List.of()));
@@ -145,7 +155,6 @@ public final class Bench {
         } finally {
             cluster.forEach(Payara::close);
         }
-        printTable(Duration.ofNanos(System.nanoTime() - started));
     }
 
     // ------------------------------------------------------------------ 1. send-path overhead
@@ -182,12 +191,28 @@ public final class Bench {
                     ratio(module.stubRate() / bare.stubRate()), "-",
                     String.format(Locale.ROOT, "%d sends each; includes the host's own claim and item update", n)});
         }
+        // the same with the stub answering later, as a provider across a network does: the module's added time is
+        // the same, so the ratio depends on the provider's latency (the stub holds each answer back for that long)
+        for (int latency : new int[]{10, 30}) {
+            int each = Math.max(100, sendCount / 8);
+            ses.delayNext("SendEmail", 2 * each, Duration.ofMillis(latency));
+            JsonObject slow = inJvm(bench, org, from, each, 4, "latency-" + latency);
+            double m = slow.getInt("moduleSent") / slow.getJsonNumber("moduleSeconds").doubleValue();
+            double b = slow.getInt("bareSent") / slow.getJsonNumber("bareSeconds").doubleValue();
+            rows.add(new String[]{"1c. the same, the stub answering " + latency + " ms later",
+                    String.format(Locale.ROOT, "%.1f/s", m), String.format(Locale.ROOT, "%.1f/s", b),
+                    ratio(m / b), "-", String.format(Locale.ROOT, "%d sends each, 4 alternating rounds; the module"
+                            + " adds %.2f ms a send to a %.2f ms SDK call", each, 1000.0 / m - 1000.0 / b, 1000.0 / b)});
+        }
+
         notes.add("1: measured inside Payara Micro by the bench WAR (the reference host WAR plus /bench-api):"
                 + " EmailProviderFactory.providerFor(org, from).send(message) per message (resolution, idempotency"
                 + " record, suppression check, rate-limit check, SES send, record of the outcome) against"
                 + " SesClient.sendEmail with the module's own client (same SDK, url-connection HTTP client, timeouts,"
                 + " endpoint), the two loops alternating in rounds. 1b: the host's campaign worker (sequential per"
-                + " campaign) against a bare loop from the bench JVM, rates at the stub (first to last SendEmail).");
+                + " campaign) against a bare loop from the bench JVM, rates at the stub (first to last SendEmail). 1c:"
+                + " as 1, with the stub holding each SendEmail answer back for 10 or 30 ms, as a provider across a"
+                + " network answers later; the module's added time does not change, its share of a send does.");
     }
 
     private static JsonObject inJvm(Http bench, String org, String from, int n, int rounds, String label) {
@@ -330,6 +355,7 @@ public final class Bench {
         ses.enforceMaxSendRate(true); // a send beyond MaxSendRate in any sliding second answers Throttling
         try {
             for (int k : new int[]{1, 4, 16}) {
+                awaitNoOrganizationSending();
                 int total = k == 1 ? 160 : 208;
                 int each = (int) Math.ceil(total / (double) k);
                 List<Long> ids = new ArrayList<>();
@@ -390,6 +416,25 @@ public final class Bench {
                 + " that time. One campaign is one organization, alone on the account, so it may use the whole rate."
                 + " Campaigns alternate organizations and the instance they are started on; the other instance"
                 + " joins each campaign at its 15 s resume tick.");
+    }
+
+    /**
+     * Until no organization counts as sending (the module's activity window, 5 s after an organization's last send):
+     * otherwise the organization of a one-campaign run would start held to its share by the one of the run before.
+     */
+    private void awaitNoOrganizationSending() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "select count(*) from senders_rate_activity where seen_at > now() - interval '6 seconds'")) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("organizations still count as sending after 30 s");
     }
 
     // ------------------------------------------------------------------ 3. verification sweep
