@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 /**
  * The send rate each provider allows, after headroom: SES's comes from GetSendQuota's MaxSendRate (the whole AWS
  * account's), refreshed every {@code senders.rate.ses.refresh} (PT5M), times {@code senders.rate.ses.headroom}
- * (0.96), unless {@code senders.rate.ses.per-second} fixes it; Resend's from {@code senders.rate.resend.per-second}
+ * (0.97), unless {@code senders.rate.ses.per-second} fixes it; Resend's from {@code senders.rate.resend.per-second}
  * (2, Resend's default team limit).
  */
 @ApplicationScoped
@@ -50,7 +50,7 @@ public class ProviderRates {
     }
 
     private synchronized void refreshSes() {
-        double headroom = config.getOptionalValue("senders.rate.ses.headroom", Double.class).orElse(0.96);
+        double headroom = config.getOptionalValue("senders.rate.ses.headroom", Double.class).orElse(0.97);
         try {
             double max = ses.getSendQuota().maxSendRate();
             sesRate = Math.max(0.1, max * headroom);

@@ -132,4 +132,25 @@ public final class Campaigns {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The most arrivals (nanoTime, sorted) within any 1-second window. */
+    public static int maxInAnySecond(List<Long> sortedNanos) {
+        int most = 0;
+        for (int i = 0, j = 0; i < sortedNanos.size(); i++) {
+            while (sortedNanos.get(i) - sortedNanos.get(j) >= 1_000_000_000L) {
+                j++;
+            }
+            most = Math.max(most, i - j + 1);
+        }
+        return most;
+    }
+
+    /** The shortest time, in ms, between the first and the last of any {@code n} consecutive arrivals (sorted). */
+    public static long tightestSpanMillis(List<Long> sortedNanos, int n) {
+        long tightest = Long.MAX_VALUE;
+        for (int i = 0; i + n - 1 < sortedNanos.size(); i++) {
+            tightest = Math.min(tightest, sortedNanos.get(i + n - 1) - sortedNanos.get(i));
+        }
+        return tightest / 1_000_000;
+    }
 }

@@ -202,8 +202,8 @@ class CampaignsIT {
         }
     }
 
-    /** The SES rate the module enforces here: the stub's MaxSendRate (14) times the default headroom, 0.96. */
-    private static final double SES_RATE = SesStub.DEFAULT_MAX_SEND_RATE * 0.96;
+    /** The SES rate the module enforces here: the stub's MaxSendRate (14) times the default headroom, 0.97. */
+    private static final double SES_RATE = SesStub.DEFAULT_MAX_SEND_RATE * 0.97;
 
     @Test
     void anOrganizationSendingAloneUsesTheWholeRate() {
@@ -215,7 +215,7 @@ class CampaignsIT {
         assertThat(at).hasSize(30);
         double perSecond = (at.size() - 1) / ((at.get(at.size() - 1) - at.get(0)) / 1e9);
         System.out.printf("[CampaignsIT] one organization alone: %.2f/s of %.2f/s%n", perSecond, SES_RATE);
-        // its share (80%) would be 10.75 a second; alone it may use the whole 13.44
+        // its share (80%) would be 10.86 a second; alone it may use the whole 13.58
         assertThat(perSecond).as("sends a second").isGreaterThan(SES_RATE * 0.9);
         assertThat(maxInAnySecond(at)).isLessThanOrEqualTo((int) SesStub.DEFAULT_MAX_SEND_RATE);
     }
@@ -258,8 +258,8 @@ class CampaignsIT {
         System.out.printf("[CampaignsIT] together for %.1f s: heavy %.2f/s (max %d in 1 s), light %.2f/s%n",
                 seconds, heavyBoth.size() / seconds, maxInAnySecond(heavyBoth), lightBoth.size() / seconds);
         assertThat(seconds).as("time both organizations were sending").isGreaterThan(2.0);
-        // 80% of 13.44 is 10.75 a second. Without the share, the heavy organization would get 8 of every 9 slots
-        // (11.95 a second) and the light one 1.49 a second; with it, the light one gets the rest (2.69). The heavy
+        // 80% of 13.58 is 10.86 a second. Without the share, the heavy organization would get 8 of every 9 slots
+        // (12.07 a second) and the light one 1.51 a second; with it, the light one gets the rest (2.72). The heavy
         // organization's sends are 1/share-rate apart when they get their organization's token, but then wait their
         // turn in the provider's queue, so a second may see one more of them than the share's average
         assertThat(heavyBoth.size() / seconds).as("the heavy organization's sends a second")
@@ -290,17 +290,6 @@ class CampaignsIT {
                 .collect(Collectors.groupingBy(c -> c.param("Source").replaceAll(".*<|>.*", ""), TreeMap::new,
                         Collectors.mapping(SesStub.Call::receivedNanos, Collectors.collectingAndThen(
                                 Collectors.toList(), l -> l.stream().sorted().toList()))));
-    }
-
-    private static int maxInAnySecond(List<Long> sortedNanos) {
-        int most = 0;
-        for (int i = 0, j = 0; i < sortedNanos.size(); i++) {
-            while (sortedNanos.get(i) - sortedNanos.get(j) >= 1_000_000_000L) {
-                j++;
-            }
-            most = Math.max(most, i - j + 1);
-        }
-        return most;
     }
 
     @Test
