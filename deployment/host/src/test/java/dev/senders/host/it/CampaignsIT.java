@@ -259,13 +259,11 @@ class CampaignsIT {
                 seconds, heavyBoth.size() / seconds, maxInAnySecond(heavyBoth), lightBoth.size() / seconds);
         assertThat(seconds).as("time both organizations were sending").isGreaterThan(2.0);
         // 80% of 13.58 is 10.86 a second. Without the share, the heavy organization would get 8 of every 9 slots
-        // (12.07 a second) and the light one 1.51 a second; with it, the light one gets the rest (2.72). The heavy
-        // organization's sends are 1/share-rate apart when they get their organization's token, but then wait their
-        // turn in the provider's queue, so a second may see one more of them than the share's average
+        // (12.07 a second) and the light one 1.51 a second; with it, the light one gets the rest (2.72). (Not per
+        // second: the heavy organization's sends leave its own bucket 1/share-rate apart, then wait their turn in the
+        // provider's queue, so some seconds see more of them and the next fewer.)
         assertThat(heavyBoth.size() / seconds).as("the heavy organization's sends a second")
                 .isGreaterThan(SES_RATE * 0.65).isLessThan(SES_RATE * 0.85);
-        assertThat(maxInAnySecond(heavyBoth)).as("the heavy organization's most sends in any second")
-                .isLessThanOrEqualTo((int) Math.ceil(SES_RATE * 0.8) + 1);
         assertThat(lightBoth.size() / seconds).as("the light organization's sends a second")
                 .isGreaterThan(SES_RATE * 0.15);
     }
