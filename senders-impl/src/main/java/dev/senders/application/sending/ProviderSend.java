@@ -21,6 +21,9 @@ public class ProviderSend {
 
     private static final StructuredLog EVENTS = StructuredLog.of(ProviderSend.class);
 
+    /** A server this overloaded sends nothing more now; the send is retryable (the host re-queues it). */
+    static final int MAX_MISSED_SLOTS = 20;
+
     @Inject
     SendLog log;
 
@@ -53,6 +56,7 @@ public class ProviderSend {
             return suppressed;
         }
         SendResult result;
+        int missed = 0;
         for (int attempt = 0; ; ) {
             try {
                 metrics.rateLimitWait(provider.wire(),
@@ -65,7 +69,12 @@ public class ProviderSend {
                 result = call.get();
             } catch (RateSlot.Missed late) {
                 metrics.lateSlots(provider.wire(), 1);
-                continue; // nothing went out: a new slot, the same attempt
+                if (++missed < MAX_MISSED_SLOTS) {
+                    continue; // nothing went out: a new slot, the same attempt
+                }
+                result = SendResult.failed(provider, "this server was too slow to send in " + MAX_MISSED_SLOTS
+                        + " rate-limit slots in a row; nothing was sent", true, null);
+                break;
             } finally {
                 RateSlot.release();
             }

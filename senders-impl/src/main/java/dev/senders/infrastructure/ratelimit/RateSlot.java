@@ -16,7 +16,7 @@ public final class RateSlot {
     }
 
     /** Holds a slot for this thread's next request, to go out by {@code sendByNanos} ({@link System#nanoTime()}). */
-    static void hold(long sendByNanos) {
+    public static void hold(long sendByNanos) {
         SEND_BY.set(new long[]{sendByNanos});
     }
 

@@ -3,6 +3,7 @@ package dev.senders.infrastructure.sending;
 import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.SendResult;
+import dev.senders.infrastructure.ratelimit.RateSlot;
 import dev.senders.sandbox.SesStub;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Against the loopback SES stub with the real SDK client (Query protocol, standard retries, timeouts). */
 class SesEmailSenderTest {
@@ -169,6 +171,32 @@ class SesEmailSenderTest {
         assertThat(result.retryable()).isTrue();
         assertThat(result.error()).contains("Throttling").contains("Maximum sending rate exceeded.");
         assertThat(stub.callCount("SendEmail")).isEqualTo(1);
+        assertThat(stub.sentMessages()).isEmpty();
+    }
+
+    @Test
+    void anAttemptTooLateForItsRateSlotDoesNotGoOnTheWire() {
+        RateSlot.hold(System.nanoTime() - 1);
+        try {
+            assertThatThrownBy(() -> sender.send(message().build(), "acme.com", CONFIG_SET))
+                    .isInstanceOf(RateSlot.Missed.class);
+        } finally {
+            RateSlot.release();
+        }
+        assertThat(stub.callCount("SendEmail")).isZero();
+    }
+
+    @Test
+    void aRetryInsideTheCallNeedsARateSlotOfItsOwn() {
+        stub.failNext("SendEmail", 1, 503, "ServiceUnavailable", "Service is unavailable.");
+        RateSlot.hold(System.nanoTime() + 60_000_000_000L);
+        try {
+            assertThatThrownBy(() -> sender.send(message().build(), "acme.com", CONFIG_SET))
+                    .isInstanceOf(RateSlot.Missed.class);
+        } finally {
+            RateSlot.release();
+        }
+        assertThat(stub.callCount("SendEmail")).as("the first attempt went out, the retry did not").isEqualTo(1);
         assertThat(stub.sentMessages()).isEmpty();
     }
 
