@@ -258,12 +258,12 @@ class CampaignsIT {
         System.out.printf("[CampaignsIT] together for %.1f s: heavy %.2f/s (max %d in 1 s), light %.2f/s%n",
                 seconds, heavyBoth.size() / seconds, maxInAnySecond(heavyBoth), lightBoth.size() / seconds);
         assertThat(seconds).as("time both organizations were sending").isGreaterThan(2.0);
-        // 80% of 13.58 is 10.86 a second. Without the share, the heavy organization would get 8 of every 9 slots
-        // (12.07 a second) and the light one 1.51 a second; with it, the light one gets the rest (2.72). (Not per
-        // second: the heavy organization's sends leave its own bucket 1/share-rate apart, then wait their turn in the
-        // provider's queue, so some seconds see more of them and the next fewer.)
-        assertThat(heavyBoth.size() / seconds).as("the heavy organization's sends a second")
-                .isGreaterThan(SES_RATE * 0.65).isLessThan(SES_RATE * 0.85);
+        // 80% of 13.58 is 10.86 a second. Without the share, the 9 campaigns would take the provider's slots in turn:
+        // 8 of every 9 for the heavy organization (12.07 a second) and 1.51 a second for the light one; with it, the
+        // light one gets the rest (2.72). The light organization's rate is what tells them apart: the heavy one's,
+        // over a few seconds, also counts the slots its 8 campaigns had reserved before (up to 8 sends)
+        assertThat(heavyBoth.size() / seconds).as("the heavy organization's sends a second (several campaigns at once)")
+                .isGreaterThan(SES_RATE * 0.65);
         assertThat(lightBoth.size() / seconds).as("the light organization's sends a second")
                 .isGreaterThan(SES_RATE * 0.15);
     }
