@@ -82,7 +82,6 @@ public final class SesEmailSender {
         RetryStrategy strategy = DefaultRetryStrategy.standardStrategyBuilder()
                 .maxAttempts(maxAttempts)
                 .retryOnException(t -> certainlyNotAccepted(t) && !throttled(t))
-                .treatAsThrottling(t -> t instanceof SdkException e && RetryUtils.isThrottlingException(e))
                 .useClientDefaults(false)
                 .build();
         ExecutionInterceptor inTime = new ExecutionInterceptor() {
