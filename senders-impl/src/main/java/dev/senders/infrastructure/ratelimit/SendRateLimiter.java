@@ -19,7 +19,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Provider rate limits that hold for the whole platform: one token bucket per provider account, kept in PostgreSQL
@@ -64,7 +63,6 @@ public class SendRateLimiter {
     SendersMetrics metrics;
 
     private ProxyManager<String> buckets;
-    private final AtomicLong waitedNanos = new AtomicLong();
 
     @PostConstruct
     void init() {
@@ -98,14 +96,7 @@ public class SendRateLimiter {
             metrics.lateSlots(provider.wire(), late);
         }
         RateSlot.hold(slot.at + lateness);
-        long waited = System.nanoTime() - started;
-        waitedNanos.addAndGet(waited);
-        return Duration.ofNanos(waited);
-    }
-
-    /** Total time senders have waited for tokens in this instance (for metrics). */
-    public Duration totalWait() {
-        return Duration.ofNanos(waitedNanos.get());
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     private BucketProxy bucket(String key, double perSecond) {
