@@ -3,7 +3,7 @@ package dev.senders.infrastructure.ratelimit;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import dev.senders.infrastructure.persistence.SendersDatabase;
-import io.github.bucket4j.BlockingStrategy;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
@@ -19,6 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Provider rate limits that hold for the whole platform: one token bucket per provider account, kept in PostgreSQL
@@ -33,8 +35,11 @@ import java.util.Locale;
  * held to its own bucket at {@code senders.rate.organization-share} (default 0.8) of the rate, so one organization's
  * large campaign never takes the whole budget from the others.
  *
- * <p>Buckets hold one token (no bursts): sends are spaced 1/rate apart, so no 1-second window sees more than the rate.
- * A sender more than {@code senders.rate.max-lateness} (PT0.015S) late for its slot, when it wakes up or when its
+ * <p>Slots are spaced 1/rate apart (no bursts), so no 1-second window sees more than the rate. Below 100 a second
+ * (every provider's usual rate) each slot is reserved on its own from a bucket of one token; above, an instance
+ * reserves a {@link #BLOCK} of slots at once and hands them to its senders ({@link SlotBlock}), which keeps the same
+ * spacing across the cluster and saves the per-send round trip. The buckets' clock is the wall clock to the
+ * microsecond ({@link BucketClock}). A sender more than {@code senders.rate.max-lateness} (PT0.015S) late for its slot, when it wakes up or when its
  * request is about to go on the wire ({@link RateSlot}), gives the slot up and reserves another.
  */
 @ApplicationScoped
@@ -62,15 +67,26 @@ public class SendRateLimiter {
     @Inject
     SendersMetrics metrics;
 
-    private ProxyManager<String> buckets;
+    /** Slots are reserved in blocks of this much of the rate (one slot at a time below 100 a second). */
+    static final Duration BLOCK = Duration.ofMillis(20);
+    private static final int MAX_BLOCK = 10_000;
+
+    ProxyManager<String> buckets;
+    private final ConcurrentMap<String, SlotBlock> blocks = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
-        buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+        buckets = buckets(dataSource, "senders_rate_buckets");
+    }
+
+    /** The buckets kept in a table of PostgreSQL (id, state), read with the {@link BucketClock}. */
+    static ProxyManager<String> buckets(DataSource dataSource, String table) {
+        return Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
-                .table("senders_rate_buckets")
+                .table(table)
                 .idColumn("id")
                 .stateColumn("state")
+                .clientClock(BucketClock.INSTANCE)
                 .build();
     }
 
@@ -86,59 +102,59 @@ public class SendRateLimiter {
         String rate = String.format(Locale.ROOT, "%.3f", ratePerSecond);
         String shared = "provider:" + provider.wire() + ":" + rate;
         if (organizationShare < 1.0 && sending.othersSending(shared, organizationId)) {
-            take(bucket("org:" + provider.wire() + ":" + organizationId + ":" + rate,
-                    ratePerSecond * organizationShare), deadline, Long.MAX_VALUE, new SlotClock());
+            take("org:" + provider.wire() + ":" + organizationId + ":" + rate, ratePerSecond * organizationShare,
+                    deadline, Long.MAX_VALUE);
         }
         long lateness = maxLateness.toNanos();
-        SlotClock slot = new SlotClock();
-        int late = take(bucket(shared, ratePerSecond), deadline, lateness, slot);
-        if (late > 0) {
-            metrics.lateSlots(provider.wire(), late);
+        TakenSlot slot = take(shared, ratePerSecond, deadline, lateness);
+        if (slot.late() > 0) {
+            metrics.lateSlots(provider.wire(), slot.late());
         }
-        RateSlot.hold(slot.at + lateness);
+        RateSlot.hold(slot.at() + lateness);
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
-    private BucketProxy bucket(String key, double perSecond) {
+    /**
+     * Takes a slot of the bucket and sleeps until it: a slot reserved alone where a {@link #BLOCK} of the rate is one
+     * slot (every usual provider rate), else one of this instance's current block of slots ({@link SlotBlock}).
+     */
+    TakenSlot take(String key, double perSecond, long deadline, long lateness) {
         long spacing = (long) (1_000_000_000L / perSecond);
+        int block = blockSize(perSecond);
+        if (block == 1) {
+            return single(bucket(key, spacing, 1), deadline, lateness);
+        }
+        String blockKey = key + ":block:" + block;
+        return blocks.computeIfAbsent(blockKey, k -> new SlotBlock(spacing, block))
+                .take(bucket(blockKey, spacing, block), deadline, lateness);
+    }
+
+    /** How many slots are reserved at once at this rate: a {@link #BLOCK} of it, at least one. */
+    static int blockSize(double perSecond) {
+        return (int) Math.max(1, Math.min(MAX_BLOCK, Math.floor(perSecond * BLOCK.toNanos() / 1e9)));
+    }
+
+    /** A bucket of {@code capacity} tokens, one added every {@code spacing} nanoseconds. */
+    private BucketProxy bucket(String key, long spacing, int capacity) {
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(spacing)))
+                .addLimit(limit -> limit.capacity(capacity)
+                        .refillGreedy(capacity, Duration.ofNanos(spacing * capacity)))
                 .build();
         return buckets.getProxy(key, () -> configuration);
     }
 
     /**
-     * Reserves the bucket's next free slot, if it comes before the deadline, and sleeps until it. A sender that wakes
-     * up more than {@code lateness} after its slot (a pause of its JVM, a starved CPU) gives the slot up and reserves
-     * the next one: sent late, it would arrive closer than 1/rate to the sends after it.
+     * Reserves the bucket's next free slot and sleeps until it. A sender that wakes up more than {@code lateness}
+     * after its slot (a pause of its JVM, a starved CPU) gives the slot up and reserves the next one: sent late, it
+     * would arrive closer than 1/rate to the sends after it.
      */
-    private static int take(BucketProxy bucket, long deadline, long lateness, SlotClock slot) {
+    static TakenSlot single(Bucket bucket, long deadline, long lateness) {
         for (int late = 0; ; late++) {
-            long asked = System.nanoTime();
-            long left = deadline - asked;
-            slot.at = asked;
-            try {
-                if (left <= 0 || !bucket.asBlocking().tryConsume(1, left, slot)) {
-                    throw new RateLimitTimeout();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RateLimitTimeout();
+            long at = Reservation.reserve(bucket, 1, deadline);
+            Reservation.sleepUntil(at);
+            if (System.nanoTime() - at <= lateness) {
+                return new TakenSlot(at, late);
             }
-            if (System.nanoTime() - slot.at <= lateness) {
-                return late;
-            }
-        }
-    }
-
-    /** Parks like Bucket4j's default, remembering when the reserved slot is (when it was asked, if free at once). */
-    private static final class SlotClock implements BlockingStrategy {
-        long at;
-
-        @Override
-        public void park(long nanos) throws InterruptedException {
-            at = System.nanoTime() + nanos;
-            PARKING.park(nanos);
         }
     }
 
