@@ -8,11 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.metrics.MetricID;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.model.Body;
 import software.amazon.awssdk.services.ses.model.Content;
@@ -21,6 +26,9 @@ import software.amazon.awssdk.services.ses.model.Message;
 import software.amazon.awssdk.services.ses.model.MessageTag;
 import software.amazon.awssdk.services.ses.model.SendEmailRequest;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -43,6 +51,12 @@ public class SendPathBench {
     @Inject
     SesClient ses;
 
+    @Inject
+    MetricRegistry metrics;
+
+    /** The module's own send-path stages ({@code senders.send.stage}), timed by the module. */
+    private static final List<String> STAGES = List.of("routing", "checks", "rate", "provider", "record");
+
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject run(@QueryParam("org") String organizationId, @QueryParam("from") String from,
@@ -53,6 +67,7 @@ public class SendPathBench {
         long bareNanos = 0;
         int moduleSent = 0;
         int bareSent = 0;
+        Map<String, long[]> stagesBefore = stages();
         for (int round = 0; round < Math.max(1, rounds); round++) {
             boolean moduleFirst = round % 2 == 0;
             for (int leg = 0; leg < 2; leg++) {
@@ -74,13 +89,32 @@ public class SendPathBench {
                 }
             }
         }
+        // where the module's time went: each stage's mean over this run's module sends (the bare loop times nothing)
+        Map<String, long[]> stagesAfter = stages();
+        JsonObjectBuilder stages = Json.createObjectBuilder();
+        for (String stage : STAGES) {
+            long count = stagesAfter.get(stage)[0] - stagesBefore.get(stage)[0];
+            long nanos = stagesAfter.get(stage)[1] - stagesBefore.get(stage)[1];
+            stages.add(stage, count == 0 ? 0.0 : nanos / 1e6 / count);
+        }
         return Json.createObjectBuilder()
                 .add("run", run)
+                .add("stagesMillis", stages)
                 .add("moduleSent", moduleSent)
                 .add("bareSent", bareSent)
                 .add("moduleSeconds", moduleNanos / 1e9)
                 .add("bareSeconds", bareNanos / 1e9)
                 .build();
+    }
+
+    private Map<String, long[]> stages() {
+        Map<String, long[]> totals = new HashMap<>();
+        for (String stage : STAGES) {
+            Timer timer = metrics.getTimers().get(new MetricID("senders.send.stage", new Tag("provider", "ses"),
+                    new Tag("stage", stage)));
+            totals.put(stage, timer == null ? new long[2] : new long[]{timer.getCount(), timer.getElapsedTime().toNanos()});
+        }
+        return totals;
     }
 
     private int viaModule(String organizationId, String from, String to, String key, String run) {

@@ -177,6 +177,15 @@ public final class Bench {
                 ratio(moduleRate / bareRate), ">= 0.9",
                 String.format(Locale.ROOT, "%d sends each, sequential, 10 alternating rounds; the module adds %.2f ms"
                         + " a send to a %.2f ms SDK call", sendCount, extraMs, 1000.0 / bareRate)});
+        // where the module's time goes, as the module's own stage timers (senders.send.stage) saw it
+        JsonObject stages = r.getJsonObject("stagesMillis");
+        double staged = stages.values().stream().mapToDouble(v -> ((jakarta.json.JsonNumber) v).doubleValue()).sum();
+        rows.add(new String[]{"1a. the module's send, by stage (mean ms a send, its own timers)",
+                String.format(Locale.ROOT, "%.2f ms", staged), String.format(Locale.ROOT, "%.2f ms", 1000.0 / bareRate),
+                "-", "-", stages.keySet().stream().map(k -> String.format(Locale.ROOT, "%s %.2f", k,
+                        stages.getJsonNumber(k).doubleValue())).collect(Collectors.joining("; "))
+                        + String.format(Locale.ROOT, "; the rest (the factory, CDI, the bench loop) %.2f",
+                        1000.0 / moduleRate - staged)});
 
         // the same through the host's campaign worker (what a host's campaign sees), against the bare loop
         int n = Math.max(200, sendCount / 2);

@@ -7,6 +7,7 @@ import dev.senders.api.sending.Provider;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.RateLimits;
 import dev.senders.api.sending.SendResult;
+import dev.senders.infrastructure.metrics.SendersMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -19,6 +20,9 @@ public class ProviderFactory implements EmailProviderFactory {
 
     @Inject
     ProviderRouting routing;
+
+    @Inject
+    SendersMetrics metrics;
 
     @Inject
     @Provider(ProviderName.SES)
@@ -57,7 +61,9 @@ public class ProviderFactory implements EmailProviderFactory {
         public SendResult send(EmailMessage message) {
             EmailMessage m = fromAddress == null || message.from() != null ? message
                     : message.toBuilder().from(fromAddress).build();
+            long started = System.nanoTime();
             ProviderRouting.Route route = routing.route(m.organizationId(), m.from());
+            metrics.sendStage(route.provider().wire(), "routing", System.nanoTime() - started);
             if (route.provider() == ProviderName.SES) {
                 return ses.send(m, route);
             }

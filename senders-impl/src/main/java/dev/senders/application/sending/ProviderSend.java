@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +46,9 @@ public class ProviderSend {
 
     public SendResult send(ProviderName provider, EmailMessage message, String fromAddress,
                            Supplier<SendResult> call) {
+        long started = System.nanoTime();
         SendChecks.Before before = checks.before(message);
+        metrics.sendStage(provider.wire(), "checks", System.nanoTime() - started);
         if (before.earlier().isPresent()) {
             return before.earlier().get();
         }
@@ -59,14 +62,17 @@ public class ProviderSend {
         int missed = 0;
         for (int attempt = 0; ; ) {
             try {
-                metrics.rateLimitWait(provider.wire(),
-                        limiter.acquire(provider, message.organizationId(), rates.perSecond(provider)));
+                Duration waited = limiter.acquire(provider, message.organizationId(), rates.perSecond(provider));
+                metrics.rateLimitWait(provider.wire(), waited);
+                metrics.sendStage(provider.wire(), "rate", waited.toNanos());
             } catch (SendRateLimiter.RateLimitTimeout e) {
                 result = SendResult.failed(provider, e.getMessage(), true, null);
                 break;
             }
+            long calling = System.nanoTime();
             try {
                 result = call.get();
+                metrics.sendStage(provider.wire(), "provider", System.nanoTime() - calling);
             } catch (RateSlot.Missed late) {
                 metrics.lateSlots(provider.wire(), 1);
                 if (++missed < MAX_MISSED_SLOTS) {
@@ -88,7 +94,9 @@ public class ProviderSend {
             backoff(attempt++);
             metrics.retried(provider.wire());
         }
+        long recording = System.nanoTime();
         log.record(message, fromAddress, result);
+        metrics.sendStage(provider.wire(), "record", System.nanoTime() - recording);
         metrics.emailSent(provider.wire(), result.status().name());
         if (result.status() == SendResult.Status.FAILED) {
             EVENTS.warning("send.failed").organization(message.organizationId())

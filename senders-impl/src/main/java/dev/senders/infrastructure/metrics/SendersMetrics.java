@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * The module's MicroProfile Metrics (served by the server at /metrics, application scope): emails by provider and
- * outcome, throttles and retries, rate-limit waits, verification runs, webhook events and rejections, suppressions.
+ * outcome, throttles and retries, rate-limit waits, the time of each stage of a send, verification runs, webhook
+ * events and rejections, suppressions.
  */
 @ApplicationScoped
 public class SendersMetrics {
@@ -37,6 +38,16 @@ public class SendersMetrics {
 
     public void rateLimitWait(String provider, Duration waited) {
         registry.timer("senders.rate.limit.wait", tag("provider", provider)).update(waited);
+    }
+
+    /**
+     * Time a send spent in one stage of the send path: {@code routing} (provider resolution), {@code checks} (the
+     * idempotency record and the suppression list), {@code rate} (the rate limit, waiting included), {@code provider}
+     * (the provider's API call) and {@code record} (the record of the outcome).
+     */
+    public void sendStage(String provider, String stage, long nanos) {
+        registry.timer("senders.send.stage", tag("provider", provider), tag("stage", stage))
+                .update(Duration.ofNanos(nanos));
     }
 
     /** Rate-limit slots given up because the sender woke up too late to send in them. */

@@ -31,6 +31,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -141,15 +142,33 @@ class CampaignsIT {
 
         double hits = routingLookups("hit");
         double misses = routingLookups("miss");
+        Map<String, Double> timedBefore = new HashMap<>();
+        SEND_STAGES.forEach(stage -> timedBefore.put(stage, sesStageCount(stage)));
         long id = startAndAwait(api, create(api, "news@" + domain, recipients(10)));
         assertThat(items(id)).hasSize(10).allSatisfy(i -> assertThat(i.providerUsed()).isEqualTo("ses"));
 
         // each item resolves twice (the host asks the factory, the SES provider checks again before sending)
         assertThat(routingLookups("hit") - hits).isGreaterThanOrEqualTo(20);
         assertThat(routingLookups("miss") - misses).as("database reads for resolution").isLessThanOrEqualTo(1);
+        // and each send's stages are timed (senders_send_stage_seconds), for an operator's breakdown of a send
+        for (String stage : SEND_STAGES) {
+            assertThat(sesStageCount(stage) - timedBefore.get(stage)).as("SES sends timed in stage " + stage)
+                    .isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    private static final List<String> SEND_STAGES = List.of("routing", "checks", "rate", "provider", "record");
+
+    private double sesStageCount(String stage) {
+        return metric("senders_send_stage_seconds_count", "(?=[^}]*provider=\"ses\")(?=[^}]*stage=\"" + stage + "\")");
     }
 
     private double routingLookups(String result) {
+        return metric("senders_routing_lookups_total", "(?=[^}]*result=\"" + result + "\")");
+    }
+
+    /** A metric's value from the server's /metrics, for the series whose labels match {@code labels} (lookaheads). */
+    private double metric(String name, String labels) {
         Api root;
         try {
             root = Api.anonymous(new URL(base, "/"));
@@ -158,8 +177,7 @@ class CampaignsIT {
         }
         String metrics = root.send(root.request("metrics").setHeader("Accept", "text/plain").GET()).body();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "(?m)^senders_routing_lookups_total\\{[^}]*result=\"" + result + "\"[^}]*} ([0-9.Ee+-]+)$")
-                .matcher(metrics);
+                "(?m)^" + name + "\\{" + labels + "[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
