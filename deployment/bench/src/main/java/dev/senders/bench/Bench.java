@@ -172,7 +172,7 @@ public final class Bench {
         double moduleRate = r.getInt("moduleSent") / r.getJsonNumber("moduleSeconds").doubleValue();
         double bareRate = r.getInt("bareSent") / r.getJsonNumber("bareSeconds").doubleValue();
         double extraMs = 1000.0 / moduleRate - 1000.0 / bareRate;
-        rows.add(new String[]{"1. send-path overhead, in the JVM (SES provider vs bare SesClient, rate limit 100000/s)",
+        row(new String[]{"1. send-path overhead, in the JVM (SES provider vs bare SesClient, rate limit 100000/s)",
                 String.format(Locale.ROOT, "%.1f/s", moduleRate), String.format(Locale.ROOT, "%.1f/s", bareRate),
                 ratio(moduleRate / bareRate), ">= 0.9",
                 String.format(Locale.ROOT, "%d sends each, sequential, 10 alternating rounds; the module adds %.2f ms"
@@ -180,7 +180,7 @@ public final class Bench {
         // where the module's time goes, as the module's own stage timers (senders.send.stage) saw it
         JsonObject stages = r.getJsonObject("stagesMillis");
         double staged = stages.values().stream().mapToDouble(v -> ((jakarta.json.JsonNumber) v).doubleValue()).sum();
-        rows.add(new String[]{"1a. the module's send, by stage (mean ms a send, its own timers)",
+        row(new String[]{"1a. the module's send, by stage (mean ms a send, its own timers)",
                 String.format(Locale.ROOT, "%.2f ms", staged), String.format(Locale.ROOT, "%.2f ms", 1000.0 / bareRate),
                 "-", "-", stages.keySet().stream().map(k -> String.format(Locale.ROOT, "%s %.2f", k,
                         stages.getJsonNumber(k).doubleValue())).collect(Collectors.joining("; "))
@@ -194,7 +194,7 @@ public final class Bench {
             bareLoop(client, from, 100, "warm-up");
             Measured module = runCampaign(api, from, n, "module");
             Measured bare = bareLoop(client, from, n, "bare");
-            rows.add(new String[]{"1b. the same through the reference host's campaign worker",
+            row(new String[]{"1b. the same through the reference host's campaign worker",
                     String.format(Locale.ROOT, "%.1f/s", module.stubRate()),
                     String.format(Locale.ROOT, "%.1f/s", bare.stubRate()),
                     ratio(module.stubRate() / bare.stubRate()), "-",
@@ -208,7 +208,7 @@ public final class Bench {
             JsonObject slow = inJvm(bench, org, from, each, 4, "latency-" + latency);
             double m = slow.getInt("moduleSent") / slow.getJsonNumber("moduleSeconds").doubleValue();
             double b = slow.getInt("bareSent") / slow.getJsonNumber("bareSeconds").doubleValue();
-            rows.add(new String[]{"1c. the same, the stub answering " + latency + " ms later",
+            row(new String[]{"1c. the same, the stub answering " + latency + " ms later",
                     String.format(Locale.ROOT, "%.1f/s", m), String.format(Locale.ROOT, "%.1f/s", b),
                     ratio(m / b), "-", String.format(Locale.ROOT, "%d sends each, 4 alternating rounds; the module"
                             + " adds %.2f ms a send to a %.2f ms SDK call", each, 1000.0 / m - 1000.0 / b, 1000.0 / b)});
@@ -308,7 +308,7 @@ public final class Bench {
             perTable.append(String.format(Locale.ROOT, " %s %.2f/%.2f;", e.getKey(), reads / (double) n,
                     writes / (double) n));
         }
-        rows.add(new String[]{"5. resolution cost (queries on `senders` per send, warm, 500 sends)",
+        row(new String[]{"5. resolution cost (queries on `senders` per send, warm, 500 sends)",
                 String.format(Locale.ROOT, "%.3f", sendersReads), "0", "-", "0",
                 String.format(Locale.ROOT, "all tables, scans/rows written per send:%s transactions per send %.2f",
                         perTable, xacts / (double) n)});
@@ -405,7 +405,7 @@ public final class Bench {
                         .min().orElseThrow();
                 long inWindow = at.stream().filter(t -> t > from0 && t <= to0).count();
                 double achieved = inWindow / ((to0 - from0) / 1e9);
-                rows.add(new String[]{"2. rate accuracy, " + k + " campaign" + (k == 1 ? "" : "s") + " ("
+                row(new String[]{"2. rate accuracy, " + k + " campaign" + (k == 1 ? "" : "s") + " ("
                         + byOrg.size() + " org" + (byOrg.size() == 1 ? "" : "s") + "), 2 instances",
                         String.format(Locale.ROOT, "%.2f/s", achieved),
                         String.format(Locale.ROOT, "MaxSendRate %.0f/s", SES_MAX_SEND_RATE),
@@ -478,10 +478,10 @@ public final class Bench {
         int epicCalls = batches * 2;
         double callSeconds = meanStatusCallSeconds();
         double epicWall = batches * 2.0 + epicCalls * callSeconds;
-        rows.add(new String[]{"3. verification sweep, " + sweepDomains + " pending domains: SES calls",
+        row(new String[]{"3. verification sweep, " + sweepDomains + " pending domains: SES calls",
                 String.valueOf(calls), String.valueOf(epicCalls), ratio(calls / (double) epicCalls), "-",
                 "module: " + summary.getInt("sesCalls") + " by its own count, checked " + summary.getInt("checked")});
-        rows.add(new String[]{"3. verification sweep, " + sweepDomains + " pending domains: wall time",
+        row(new String[]{"3. verification sweep, " + sweepDomains + " pending domains: wall time",
                 String.format(Locale.ROOT, "%.1f s", wall), String.format(Locale.ROOT, "%.1f s", epicWall),
                 ratio(wall / epicWall), "-",
                 String.format(Locale.ROOT, "epic = %d batches x 2 s sleep + %d calls x %.1f ms (measured stub call)",
@@ -555,7 +555,7 @@ public final class Bench {
         double webhookRate = n / webhookSeconds;
         double bareRate = n / bareSeconds;
         int fetches = snsHost.requests().size() - fetchesBefore;
-        rows.add(new String[]{"4. webhook ingestion (signed SNS Delivery notifications, " + threads + " clients)",
+        row(new String[]{"4. webhook ingestion (signed SNS Delivery notifications, " + threads + " clients)",
                 String.format(Locale.ROOT, "%.0f/s", webhookRate), String.format(Locale.ROOT, "%.0f/s", bareRate),
                 ratio(webhookRate / bareRate), "-",
                 String.format(Locale.ROOT, "%d notifications, %d stored (%s); certificate fetched %d times while"
@@ -802,6 +802,12 @@ public final class Bench {
     private static String envOr(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** A result for the table, also logged at once, so a run that fails later still shows what it measured. */
+    private void row(String[] cells) {
+        rows.add(cells);
+        log("result: " + String.join(" | ", cells));
     }
 
     private static void log(String message) {
