@@ -73,7 +73,7 @@ public final class SesEmailSender {
      * attempt is repeated only when SES certainly did not take the message ({@link #certainlyNotAccepted}) and was not
      * throttled, and each attempt claims the thread's {@link RateSlot} just before it goes on the wire. Set once on
      * the client rather than on each request: a request-level plugin makes the SDK rebuild the client's configuration
-     * for every call (measured at about 0.3 ms a send).
+     * for every call (measured at 0.15-0.2 ms a call against a loopback stub).
      */
     public static final SdkPlugin SENDING = config -> {
         int maxAttempts = config.overrideConfiguration().retryStrategy().map(RetryStrategy::maxAttempts)
