@@ -218,7 +218,8 @@ public final class Bench {
                 + " EmailProviderFactory.providerFor(org, from).send(message) per message (resolution, idempotency"
                 + " record, suppression check, rate-limit check, SES send, record of the outcome) against"
                 + " SesClient.sendEmail with the module's own client, built like the one it sends with (same SDK,"
-                + " url-connection HTTP client, timeouts, endpoint), the two loops alternating in rounds. 1b: the host's campaign worker (sequential per"
+                + " url-connection HTTP client, timeouts, endpoint), the two loops alternating in rounds. 1b: the"
+                + " host's campaign worker (sequential per"
                 + " campaign) against a bare loop from the bench JVM, rates at the stub (first to last SendEmail). 1c:"
                 + " as 1, with the stub holding each SendEmail answer back for 10 or 30 ms, as a provider across a"
                 + " network answers later; the module's added time does not change, its share of a send does.");

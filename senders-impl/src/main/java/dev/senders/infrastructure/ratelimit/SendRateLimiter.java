@@ -39,8 +39,9 @@ import java.util.concurrent.ConcurrentMap;
  * (every provider's usual rate) each slot is reserved on its own from a bucket of one token; above, an instance
  * reserves a {@link #BLOCK} of slots at once and hands them to its senders ({@link SlotBlock}), which keeps the same
  * spacing across the cluster and saves the per-send round trip. The buckets' clock is the wall clock to the
- * microsecond ({@link BucketClock}). A sender more than {@code senders.rate.max-lateness} (PT0.015S) late for its slot, when it wakes up or when its
- * request is about to go on the wire ({@link RateSlot}), gives the slot up and reserves another.
+ * microsecond ({@link BucketClock}). A sender more than {@code senders.rate.max-lateness} (PT0.015S) late for its
+ * slot, when it wakes up or when its request is about to go on the wire ({@link RateSlot}), gives the slot up and
+ * reserves another.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.NOT_SUPPORTED)

@@ -6,12 +6,12 @@ import io.github.bucket4j.Bucket;
  * The block of rate slots this instance reserved last from one bucket, handed out to its senders one by one, so that
  * at high rates a send does not cost a database round trip of its own.
  *
- * <p>A block of n slots is reserved in one round trip as n tokens of a bucket of capacity n, and its slots are laid out
- * <em>forward</em> from the moment the n tokens are there: t, t + 1/rate, ..., t + (n - 1)/rate. The bucket is empty at
- * t, so its next block, whichever instance reserves it, is there no earlier than t + n/rate: slots stay at least
- * 1/rate apart across the cluster, as single slots do, and no 1-second window sees more than the rate. A sender takes the
- * first slot not yet past; slots that pass unused are skipped, never moved, so an instance that does not use its whole
- * block leaves at most that block's time of the rate unused.
+ * <p>A block of n slots is reserved in one round trip as n tokens of a bucket of capacity n, and its slots are laid
+ * out <em>forward</em> from the moment the n tokens are there: t, t + 1/rate, ..., t + (n - 1)/rate. The bucket is
+ * empty at t, so its next block, whichever instance reserves it, is there no earlier than t + n/rate: slots stay at
+ * least 1/rate apart across the cluster, as single slots do, and no 1-second window sees more than the rate. A sender
+ * takes the first slot not yet past; slots that pass unused are skipped, never moved, so an instance that does not
+ * use its whole block leaves at most that block's time of the rate unused.
  */
 final class SlotBlock {
 
