@@ -5,8 +5,12 @@ import io.github.bucket4j.Bucket;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Reserving tokens of a bucket in one round trip, without waiting inside Bucket4j: the answer is the moment they are
- * there, and the sender sleeps until it ({@link #sleepUntil}) or hands it on ({@link SlotBlock}).
+ * Reserving a bucket's next slot in one round trip, without waiting inside Bucket4j, then sleeping until it.
+ *
+ * <p>The slot is placed at the moment the answer arrived plus the wait the bucket answered, never earlier: Bucket4j
+ * computes the wait from the time its client read before the round trip, and that time is stale by however long the
+ * transaction waited for the bucket's row (another instance holding it); counted from that older time, the slot would
+ * come early, closer than 1/rate to the one before it, and the sender would also find itself late for it.
  */
 final class Reservation {
 
@@ -14,24 +18,23 @@ final class Reservation {
     }
 
     /**
-     * Reserves the bucket's next {@code tokens} tokens, if they are there before the deadline.
+     * Reserves the bucket's next token, if it is there before the deadline.
      *
-     * @return when they are there ({@link System#nanoTime()}), as the bucket's own clock reading and wait place it
-     * @throws SendRateLimiter.RateLimitTimeout when they are not there before the deadline (nothing is reserved)
+     * @return when to use it ({@link System#nanoTime()})
+     * @throws SendRateLimiter.RateLimitTimeout when it is not there before the deadline (nothing is reserved)
      */
-    static long reserve(Bucket bucket, long tokens, long deadline) {
-        long asked = System.nanoTime();
-        long left = deadline - asked;
+    static long reserve(Bucket bucket, long deadline) {
+        long left = deadline - System.nanoTime();
         long[] wait = {0};
         try {
-            if (left <= 0 || !bucket.asBlocking().tryConsume(tokens, left, nanos -> wait[0] = nanos)) {
+            if (left <= 0 || !bucket.asBlocking().tryConsume(1, left, nanos -> wait[0] = nanos)) {
                 throw new SendRateLimiter.RateLimitTimeout();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SendRateLimiter.RateLimitTimeout();
         }
-        return BucketClock.lastReadSince(asked) + wait[0];
+        return System.nanoTime() + wait[0];
     }
 
     /** Sleeps until {@code at} ({@link System#nanoTime()}). */

@@ -3,7 +3,6 @@ package dev.senders.infrastructure.ratelimit;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import dev.senders.infrastructure.persistence.SendersDatabase;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
@@ -19,8 +18,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Provider rate limits that hold for the whole platform: one token bucket per provider account, kept in PostgreSQL
@@ -35,13 +32,11 @@ import java.util.concurrent.ConcurrentMap;
  * held to its own bucket at {@code senders.rate.organization-share} (default 0.8) of the rate, so one organization's
  * large campaign never takes the whole budget from the others.
  *
- * <p>Slots are spaced 1/rate apart (no bursts), so no 1-second window sees more than the rate. Below 100 a second
- * (every provider's usual rate) each slot is reserved on its own from a bucket of one token; above, an instance
- * reserves a {@link #BLOCK} of slots at once and hands them to its senders ({@link SlotBlock}), which keeps the same
- * spacing across the cluster and saves the per-send round trip. The buckets' clock is the wall clock to the
- * microsecond ({@link BucketClock}). A sender more than {@code senders.rate.max-lateness} (PT0.015S) late for its
- * slot, when it wakes up or when its request is about to go on the wire ({@link RateSlot}), gives the slot up and
- * reserves another.
+ * <p>Buckets hold one token (no bursts): sends are spaced 1/rate apart, so no 1-second window sees more than the rate.
+ * The buckets' clock is the wall clock to the microsecond ({@link BucketClock}); a slot is placed from the moment
+ * its reservation answered ({@link Reservation}). A sender more than {@code senders.rate.max-lateness} (PT0.015S) late
+ * for its slot, when it wakes up or when its request is about to go on the wire ({@link RateSlot}), gives the slot up
+ * and reserves another.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
@@ -68,12 +63,7 @@ public class SendRateLimiter {
     @Inject
     SendersMetrics metrics;
 
-    /** Slots are reserved in blocks of this much of the rate (one slot at a time below 100 a second). */
-    static final Duration BLOCK = Duration.ofMillis(20);
-    private static final int MAX_BLOCK = 10_000;
-
     ProxyManager<String> buckets;
-    private final ConcurrentMap<String, SlotBlock> blocks = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -115,31 +105,11 @@ public class SendRateLimiter {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
-    /**
-     * Takes a slot of the bucket and sleeps until it: a slot reserved alone where a {@link #BLOCK} of the rate is one
-     * slot (every usual provider rate), else one of this instance's current block of slots ({@link SlotBlock}).
-     */
-    TakenSlot take(String key, double perSecond, long deadline, long lateness) {
+    /** A bucket of one token (no bursts), one added every 1/rate. */
+    private BucketProxy bucket(String key, double perSecond) {
         long spacing = (long) (1_000_000_000L / perSecond);
-        int block = blockSize(perSecond);
-        if (block == 1) {
-            return single(bucket(key, spacing, 1), deadline, lateness);
-        }
-        String blockKey = key + ":block:" + block;
-        return blocks.computeIfAbsent(blockKey, k -> new SlotBlock(spacing, block))
-                .take(bucket(blockKey, spacing, block), deadline, lateness);
-    }
-
-    /** How many slots are reserved at once at this rate: a {@link #BLOCK} of it, at least one. */
-    static int blockSize(double perSecond) {
-        return (int) Math.max(1, Math.min(MAX_BLOCK, Math.floor(perSecond * BLOCK.toNanos() / 1e9)));
-    }
-
-    /** A bucket of {@code capacity} tokens, one added every {@code spacing} nanoseconds. */
-    private BucketProxy bucket(String key, long spacing, int capacity) {
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(capacity)
-                        .refillGreedy(capacity, Duration.ofNanos(spacing * capacity)))
+                .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(spacing)))
                 .build();
         return buckets.getProxy(key, () -> configuration);
     }
@@ -149,9 +119,10 @@ public class SendRateLimiter {
      * after its slot (a pause of its JVM, a starved CPU) gives the slot up and reserves the next one: sent late, it
      * would arrive closer than 1/rate to the sends after it.
      */
-    static TakenSlot single(Bucket bucket, long deadline, long lateness) {
+    TakenSlot take(String key, double perSecond, long deadline, long lateness) {
+        BucketProxy bucket = bucket(key, perSecond);
         for (int late = 0; ; late++) {
-            long at = Reservation.reserve(bucket, 1, deadline);
+            long at = Reservation.reserve(bucket, deadline);
             Reservation.sleepUntil(at);
             if (System.nanoTime() - at <= lateness) {
                 return new TakenSlot(at, late);

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,29 +18,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The rate limiter's slots, reserved from buckets kept in a real PostgreSQL (the machine's, named by
- * {@code SENDERS_TEST_DB_URL}, else an embedded one) by two limiters standing for two cluster members, each with
- * several sending threads: every slot handed out is at least 1/rate after the one before it, at rates where slots are
- * reserved one by one and where they are reserved in blocks, and the senders together get nearly the whole rate.
+ * {@code SENDERS_TEST_DB_URL}, else an embedded one) by two limiters standing for two cluster members, each with two
+ * sending threads: no two share a slot, no 1-second window holds more than one beyond the rate, and the senders
+ * together get nearly all of it.
  */
 class SlotSpacingTest {
 
-    /**
-     * The bucket clock reads the wall clock to the microsecond and pairs it with this JVM's monotonic clock within a
-     * few microseconds (a thread descheduled between the two reads five times in a row could pair them further).
-     */
-    private static final long CLOCK_SLACK_NANOS = 20_000;
     private static final long LATENESS = TimeUnit.MILLISECONDS.toNanos(15);
 
     private static EmbeddedPostgres embedded;
     private static DataSource database;
-    private static final AtomicInteger CONNECTIONS = new AtomicInteger();
     private static final String TABLE = "slot_spacing_test_" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
@@ -59,18 +50,7 @@ class SlotSpacingTest {
             ds.setUser("postgres");
             ds.setPassword("postgres");
         }
-        // each reservation takes a connection of its own: counted, to tell a round trip per slot from one per block
-        database = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-                new Class<?>[]{DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        CONNECTIONS.incrementAndGet();
-                    }
-                    try {
-                        return method.invoke(ds, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        database = ds;
         // the shape of senders_rate_buckets (V4, unlogged since V9)
         sql("create unlogged table " + TABLE + " (id varchar(255) primary key, state bytea, expires_at bigint)");
     }
@@ -87,46 +67,10 @@ class SlotSpacingTest {
     }
 
     @Test
-    void blockSizes() {
-        assertThat(SendRateLimiter.blockSize(14)).isEqualTo(1);
-        assertThat(SendRateLimiter.blockSize(99.9)).isEqualTo(1);
-        assertThat(SendRateLimiter.blockSize(100)).isEqualTo(2);
-        assertThat(SendRateLimiter.blockSize(2000)).isEqualTo(40);
-        assertThat(SendRateLimiter.blockSize(100_000)).isEqualTo(2000);
-        assertThat(SendRateLimiter.blockSize(1e9)).isEqualTo(10_000);
-    }
-
-    @Test
-    void singleSlotsFromTwoInstancesAreOneOverTheRateApart() throws Exception {
+    void slotsFromTwoInstancesNeverExceedTheRateAndUseNearlyAllOfIt() throws Exception {
         double rate = 50;
-        List<Long> slots = takeFromTwoInstances("single-" + UUID.randomUUID(), rate, 1_000);
-        assertSpacedAndNearlyAllUsed(slots, rate, 1_000);
-    }
-
-    @Test
-    void blocksFromTwoInstancesAreOneOverTheRateApart() throws Exception {
-        double rate = 2000; // blocks of 40 slots
-        int before = CONNECTIONS.get();
-        List<Long> slots = takeFromTwoInstances("blocks-" + UUID.randomUUID(), rate, 1_500);
-        assertSpacedAndNearlyAllUsed(slots, rate, 1_500);
-        // a database round trip per block of 40, not per slot
-        assertThat(CONNECTIONS.get() - before).isLessThan(slots.size() / 10);
-    }
-
-    @Test
-    void slotsOfABlockLeftUnusedAreSkippedNotMoved() throws Exception {
-        SendRateLimiter limiter = limiter();
-        String key = "skip-" + UUID.randomUUID();
-        long spacing = 1_000_000; // 1000 a second: blocks of 20 slots, 20 ms
-        long first = limiter.take(key, 1000, deadline(), LATENESS).at();
-        TimeUnit.MILLISECONDS.sleep(60);
-        long before = System.nanoTime();
-        long later = limiter.take(key, 1000, deadline(), LATENESS).at();
-        assertThat(later - first).isGreaterThanOrEqualTo(60 * spacing);
-        // not a slot of the old block, already past: the first one still ahead
-        assertThat(later - before).isGreaterThanOrEqualTo(-CLOCK_SLACK_NANOS);
-        long next = limiter.take(key, 1000, deadline(), LATENESS).at();
-        assertThat(next - later).isGreaterThanOrEqualTo(spacing - CLOCK_SLACK_NANOS);
+        List<Long> slots = takeFromTwoInstances("slots-" + UUID.randomUUID(), rate, 2_000);
+        assertWithinTheRateAndNearlyAllUsed(slots, rate, 2_000);
     }
 
     @Test
@@ -139,9 +83,10 @@ class SlotSpacingTest {
                 .isInstanceOf(SendRateLimiter.RateLimitTimeout.class);
         // the refused reservation took nothing: the next slot is the one 2 s after the first
         long second = limiter.take(key, 0.5, deadline(), LATENESS).at();
-        assertThat(second - first).isBetween(2_000_000_000L - CLOCK_SLACK_NANOS, 2_050_000_000L);
+        // (each slot is placed from the moment its reservation answered: the first one's round trip may be counted)
+        assertThat(second - first).isBetween(1_990_000_000L, 2_050_000_000L);
         assertThat(first - now).isLessThan(500_000_000L);
-        assertThatThrownBy(() -> limiter.take("blocks-" + key, 1000, System.nanoTime(), LATENESS))
+        assertThatThrownBy(() -> limiter.take("other-" + key, 1000, System.nanoTime(), LATENESS))
                 .isInstanceOf(SendRateLimiter.RateLimitTimeout.class);
     }
 
@@ -173,15 +118,26 @@ class SlotSpacingTest {
         }
     }
 
-    private static void assertSpacedAndNearlyAllUsed(List<Long> slots, double rate, long millis) {
+    /**
+     * No two senders share a slot and no 1-second window holds more than one slot beyond the rate: a slot is placed
+     * from the moment its reservation answered, so two may come a few milliseconds closer than 1/rate when the earlier
+     * answer took longer (what the module's SES headroom, 0.97, absorbs); and four busy senders leave few slots unused.
+     */
+    private static void assertWithinTheRateAndNearlyAllUsed(List<Long> slots, double rate, long millis) {
         long spacing = (long) (1e9 / rate);
         long tightest = Long.MAX_VALUE;
+        int most = 0;
         for (int i = 1; i < slots.size(); i++) {
             tightest = Math.min(tightest, slots.get(i) - slots.get(i - 1));
         }
-        assertThat(tightest).as("the closest two slots, of %d", slots.size())
-                .isGreaterThanOrEqualTo(spacing - CLOCK_SLACK_NANOS);
-        // four busy senders leave few slots unused: a reservation's round trip at a block's end, a late wake-up
+        for (int i = 0, j = 0; i < slots.size(); i++) {
+            while (slots.get(i) - slots.get(j) >= 1_000_000_000L) {
+                j++;
+            }
+            most = Math.max(most, i - j + 1);
+        }
+        assertThat(tightest).as("the closest two slots, of %d", slots.size()).isGreaterThan(spacing / 2);
+        assertThat(most).as("most slots in any 1-second window").isLessThanOrEqualTo((int) rate + 1);
         assertThat((double) slots.size()).as("slots taken").isGreaterThan(0.75 * rate * millis / 1000.0);
     }
 
