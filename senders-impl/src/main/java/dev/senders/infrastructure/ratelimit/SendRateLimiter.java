@@ -3,6 +3,7 @@ package dev.senders.infrastructure.ratelimit;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import dev.senders.infrastructure.persistence.SendersDatabase;
+import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
@@ -33,10 +34,8 @@ import java.util.Locale;
  * large campaign never takes the whole budget from the others.
  *
  * <p>Buckets hold one token (no bursts): sends are spaced 1/rate apart, so no 1-second window sees more than the rate.
- * The buckets' clock is the wall clock to the microsecond ({@link BucketClock}); a slot is placed from the moment
- * its reservation answered ({@link Reservation}). A sender more than {@code senders.rate.max-lateness} (PT0.015S) late
- * for its slot, when it wakes up or when its request is about to go on the wire ({@link RateSlot}), gives the slot up
- * and reserves another.
+ * A sender more than {@code senders.rate.max-lateness} (PT0.015S) late for its slot, when it wakes up or when its
+ * request is about to go on the wire ({@link RateSlot}), gives the slot up and reserves another.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
@@ -63,21 +62,15 @@ public class SendRateLimiter {
     @Inject
     SendersMetrics metrics;
 
-    ProxyManager<String> buckets;
+    private ProxyManager<String> buckets;
 
     @PostConstruct
     void init() {
-        buckets = buckets(dataSource, "senders_rate_buckets");
-    }
-
-    /** The buckets kept in a table of PostgreSQL (id, state), read with the {@link BucketClock}. */
-    static ProxyManager<String> buckets(DataSource dataSource, String table) {
-        return Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+        buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
-                .table(table)
+                .table("senders_rate_buckets")
                 .idColumn("id")
                 .stateColumn("state")
-                .clientClock(BucketClock.INSTANCE)
                 .build();
     }
 
@@ -93,19 +86,19 @@ public class SendRateLimiter {
         String rate = String.format(Locale.ROOT, "%.3f", ratePerSecond);
         String shared = "provider:" + provider.wire() + ":" + rate;
         if (organizationShare < 1.0 && sending.othersSending(shared, organizationId)) {
-            take("org:" + provider.wire() + ":" + organizationId + ":" + rate, ratePerSecond * organizationShare,
-                    deadline, Long.MAX_VALUE);
+            take(bucket("org:" + provider.wire() + ":" + organizationId + ":" + rate,
+                    ratePerSecond * organizationShare), deadline, Long.MAX_VALUE, new SlotClock());
         }
         long lateness = maxLateness.toNanos();
-        TakenSlot slot = take(shared, ratePerSecond, deadline, lateness);
-        if (slot.late() > 0) {
-            metrics.lateSlots(provider.wire(), slot.late());
+        SlotClock slot = new SlotClock();
+        int late = take(bucket(shared, ratePerSecond), deadline, lateness, slot);
+        if (late > 0) {
+            metrics.lateSlots(provider.wire(), late);
         }
-        RateSlot.hold(slot.at() + lateness);
+        RateSlot.hold(slot.at + lateness);
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
-    /** A bucket of one token (no bursts), one added every 1/rate. */
     private BucketProxy bucket(String key, double perSecond) {
         long spacing = (long) (1_000_000_000L / perSecond);
         BucketConfiguration configuration = BucketConfiguration.builder()
@@ -115,18 +108,37 @@ public class SendRateLimiter {
     }
 
     /**
-     * Reserves the bucket's next free slot and sleeps until it. A sender that wakes up more than {@code lateness}
-     * after its slot (a pause of its JVM, a starved CPU) gives the slot up and reserves the next one: sent late, it
-     * would arrive closer than 1/rate to the sends after it.
+     * Reserves the bucket's next free slot, if it comes before the deadline, and sleeps until it. A sender that wakes
+     * up more than {@code lateness} after its slot (a pause of its JVM, a starved CPU) gives the slot up and reserves
+     * the next one: sent late, it would arrive closer than 1/rate to the sends after it.
      */
-    TakenSlot take(String key, double perSecond, long deadline, long lateness) {
-        BucketProxy bucket = bucket(key, perSecond);
+    private static int take(BucketProxy bucket, long deadline, long lateness, SlotClock slot) {
         for (int late = 0; ; late++) {
-            long at = Reservation.reserve(bucket, deadline);
-            Reservation.sleepUntil(at);
-            if (System.nanoTime() - at <= lateness) {
-                return new TakenSlot(at, late);
+            long asked = System.nanoTime();
+            long left = deadline - asked;
+            slot.at = asked;
+            try {
+                if (left <= 0 || !bucket.asBlocking().tryConsume(1, left, slot)) {
+                    throw new RateLimitTimeout();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RateLimitTimeout();
             }
+            if (System.nanoTime() - slot.at <= lateness) {
+                return late;
+            }
+        }
+    }
+
+    /** Parks like Bucket4j's default, remembering when the reserved slot is (when it was asked, if free at once). */
+    private static final class SlotClock implements BlockingStrategy {
+        long at;
+
+        @Override
+        public void park(long nanos) throws InterruptedException {
+            at = System.nanoTime() + nanos;
+            PARKING.park(nanos);
         }
     }
 

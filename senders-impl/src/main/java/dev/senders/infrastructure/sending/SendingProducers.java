@@ -6,7 +6,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
-import dev.senders.infrastructure.ses.SendingClient;
 import software.amazon.awssdk.services.ses.SesClient;
 
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,7 @@ import java.util.logging.Logger;
  * CDI wiring of the senders: the application's shared JAX-RS {@link Client} (connect and read timeouts from
  * {@code senders.resend.timeout}, closed on shutdown), and one {@link ResendEmailSender} and {@link SesEmailSender}
  * (final classes, hence {@link Singleton} rather than a proxied normal scope). The {@link SesClient} comes from
- * {@code dev.senders.infrastructure.ses.SesClientProducer} (the {@link SendingClient} one).
+ * {@code dev.senders.infrastructure.ses.SesClientProducer}.
  */
 @ApplicationScoped
 public class SendingProducers {
@@ -51,7 +50,7 @@ public class SendingProducers {
 
     @Produces
     @Singleton
-    SesEmailSender sesEmailSender(@SendingClient SesClient ses) {
+    SesEmailSender sesEmailSender(SesClient ses) {
         return new SesEmailSender(ses);
     }
 }

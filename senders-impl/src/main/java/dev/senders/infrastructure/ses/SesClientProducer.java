@@ -1,6 +1,5 @@
 package dev.senders.infrastructure.ses;
 
-import dev.senders.infrastructure.sending.SesEmailSender;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -19,10 +18,8 @@ import software.amazon.awssdk.services.ses.SesClientBuilder;
 import java.util.logging.Logger;
 
 /**
- * The application's SES clients (thread-safe): the one for SES's account and identity APIs, and the one emails are
- * sent with ({@link SendingClient}), alike but for the sending configuration of {@link SesEmailSender#SENDING}.
- * Throttling and 5xx answers are retried by the SDK's standard retry policy, with backoff, up to
- * {@code senders.ses.max-attempts}; each call is bounded by the configured timeouts.
+ * The one SES client of the application (thread-safe). Throttling and 5xx answers are retried by the SDK's standard
+ * retry policy, with backoff, up to {@code senders.ses.max-attempts}; each call is bounded by the configured timeouts.
  */
 @ApplicationScoped
 public class SesClientProducer {
@@ -35,19 +32,6 @@ public class SesClientProducer {
     @Produces
     @ApplicationScoped
     SesClient sesClient() {
-        LOG.info(() -> "Senders SES client: " + settings);
-        return builder().build();
-    }
-
-    /** The same client for sending email, with the sender's own retry rules and rate-slot check. */
-    @Produces
-    @ApplicationScoped
-    @SendingClient
-    SesClient sendingClient() {
-        return builder().addPlugin(SesEmailSender.SENDING).build();
-    }
-
-    private SesClientBuilder builder() {
         AwsCredentialsProvider credentials = settings.accessKeyId().isPresent() && settings.secretAccessKey().isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().get(),
                 settings.secretAccessKey().get()))
@@ -66,14 +50,11 @@ public class SesClientProducer {
                         .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()))
                         .build());
         settings.endpointOverride().ifPresent(builder::endpointOverride);
-        return builder;
+        LOG.info(() -> "Senders SES client: " + settings);
+        return builder.build();
     }
 
     void close(@Disposes SesClient client) {
-        client.close();
-    }
-
-    void closeSending(@Disposes @SendingClient SesClient client) {
         client.close();
     }
 }

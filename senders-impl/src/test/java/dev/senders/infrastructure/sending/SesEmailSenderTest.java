@@ -56,7 +56,6 @@ class SesEmailSenderTest {
                         .apiCallTimeout(Duration.ofSeconds(5))
                         .retryStrategy(RetryMode.STANDARD)
                         .retryStrategy(b -> b.maxAttempts(MAX_ATTEMPTS)))
-                .addPlugin(SesEmailSender.SENDING)
                 .build();
         sender = new SesEmailSender(client);
     }
@@ -223,24 +222,11 @@ class SesEmailSenderTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
                 .httpClient(UrlConnectionHttpClient.builder().build())
                 .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
-                .addPlugin(SesEmailSender.SENDING)
                 .build()) {
             SendResult result = new SesEmailSender(down).send(message().build(), "acme.com", CONFIG_SET);
             assertThat(result.status()).isEqualTo(SendResult.Status.FAILED);
             assertThat(result.retryable()).isTrue();
             assertThat(result.error()).contains("could not reach Amazon SES");
-        }
-    }
-
-    @Test
-    void aClientBuiltWithoutTheSendingConfigurationIsRefused() {
-        // without it a throttled send would be repeated inside the call and no attempt would check its rate slot
-        try (SesClient plain = SesClient.builder().endpointOverride(stub.endpoint()).region(Region.AP_SOUTHEAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
-                .build()) {
-            assertThatThrownBy(() -> new SesEmailSender(plain)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("SesEmailSender.SENDING");
         }
     }
 
