@@ -35,7 +35,7 @@ import java.util.UUID;
  * Send-path overhead, measured inside one Payara Micro JVM: the module's SES provider as a host calls it
  * ({@link EmailProviderFactory#providerFor(String, String)} then {@link EmailProvider#send}: resolution, idempotency
  * record, suppression check, rate-limit check, send, record) against a bare {@code SesClient.sendEmail} loop on the
- * module's own SES client (the one its sending client is built like: same SDK, HTTP client, timeouts and endpoint).
+ * module's own SES client (same SDK, HTTP client, timeouts and endpoint).
  * The two loops alternate in rounds, each path going first in half of them, so drift (JIT, the stub, the machine)
  * falls on both alike. The module's stage timers ({@code senders.send.stage}) are read before and after, for where
  * its time goes.

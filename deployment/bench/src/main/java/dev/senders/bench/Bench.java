@@ -217,7 +217,7 @@ public final class Bench {
         notes.add("1: measured inside Payara Micro by the bench WAR (the reference host WAR plus /bench-api):"
                 + " EmailProviderFactory.providerFor(org, from).send(message) per message (resolution, idempotency"
                 + " record, suppression check, rate-limit check, SES send, record of the outcome) against"
-                + " SesClient.sendEmail with the module's own client, built like the one it sends with (same SDK,"
+                + " SesClient.sendEmail with the module's own client (same SDK,"
                 + " url-connection HTTP client, timeouts, endpoint), the two loops alternating in rounds. 1b: the"
                 + " host's campaign worker (sequential per"
                 + " campaign) against a bare loop from the bench JVM, rates at the stub (first to last SendEmail). 1c:"
