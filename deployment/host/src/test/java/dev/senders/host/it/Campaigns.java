@@ -6,6 +6,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
+import java.net.URL;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -131,6 +134,21 @@ public final class Campaigns {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A metric's value at a server's /metrics ({@code serverRoot}: the server's root URL), summed over the series of
+     * {@code name} whose labels match {@code labels} (regex lookaheads, or "" for all); 0 when there is none.
+     */
+    public static double metric(URL serverRoot, String name, String labels) {
+        Api root = Api.anonymous(serverRoot);
+        String metrics = root.send(root.request("metrics").setHeader("Accept", "text/plain").GET()).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{" + labels + "[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     /** The most arrivals (nanoTime, sorted) within any 1-second window. */

@@ -167,18 +167,12 @@ class CampaignsIT {
         return metric("senders_routing_lookups_total", "(?=[^}]*result=\"" + result + "\")");
     }
 
-    /** A metric's value from the server's /metrics, for the series whose labels match {@code labels} (lookaheads). */
     private double metric(String name, String labels) {
-        Api root;
         try {
-            root = Api.anonymous(new URL(base, "/"));
+            return Campaigns.metric(new URL(base, "/"), name, labels);
         } catch (java.net.MalformedURLException e) {
             throw new IllegalStateException(e);
         }
-        String metrics = root.send(root.request("metrics").setHeader("Accept", "text/plain").GET()).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "(?m)^" + name + "\\{" + labels + "[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

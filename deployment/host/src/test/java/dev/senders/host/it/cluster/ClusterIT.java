@@ -91,15 +91,7 @@ class ClusterIT {
 
     /** Rate-limit slots the instance gave up for being late (its {@code senders_rate_limit_late_slots_total}). */
     private static long lateSlots(PayaraCluster.Node node) {
-        Api root = Api.anonymous(node.base);
-        String metrics = root.send(root.request("metrics").setHeader("Accept", "text/plain").GET()).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "(?m)^senders_rate_limit_late_slots_total\\{[^}]*} ([0-9.Ee+-]+)$").matcher(metrics);
-        long slots = 0;
-        while (m.find()) {
-            slots += (long) Double.parseDouble(m.group(1));
-        }
-        return slots;
+        return (long) Campaigns.metric(node.base, "senders_rate_limit_late_slots_total", "");
     }
 
     private static PayaraCluster.Node a() {
@@ -248,7 +240,7 @@ class ClusterIT {
         System.out.printf("[ClusterIT] rate: %.2f/s while both organizations sent, MaxSendRate %.0f/s (ratio %.3f),"
                         + " enforced %.2f/s; at most %d sends in any 1-second window at the stub, the tightest %d"
                         + " consecutive sends spanned %d ms; %d throttled: %s; rate slots given up for lateness so far:"
-                + " A %d, B %d%n", achieved,
+                        + " A %d, B %d%n", achieved,
                 SesStub.DEFAULT_MAX_SEND_RATE, achieved / SesStub.DEFAULT_MAX_SEND_RATE, ENFORCED_SES_RATE, worst,
                 window + 1, Campaigns.tightestSpanMillis(at, window + 1),
                 throttled.size(), throttled.stream().map(c -> c.receivedAt().toString()).toList(),
