@@ -24,6 +24,10 @@ import java.util.Locale;
  * defaults to {@code senders.mail-from.default-prefix} (mail) + the domain, and must not already carry a CNAME (a
  * name with a CNAME can have no MX). SES is told to fall back to its own MAIL FROM while the MX is missing
  * (BehaviorOnMXFailure=UseDefaultValue), so sending never stops.
+ *
+ * <p>The MAIL FROM is a setting of the SES identity, which every organization with a sender on the domain shares:
+ * only an organization that proved it owns the domain ({@link Sender#mayChangeMailFrom()}) may change it, and the
+ * change shows on every sender of the domain, read-only for the others. Audited in the organization that made it.
  */
 @ApplicationScoped
 public class MailFromSetup {
@@ -59,6 +63,11 @@ public class MailFromSetup {
             throw SendersProblem.invalid("id", "not verified",
                     "A custom MAIL FROM domain needs a verified sender domain");
         }
+        if (!sender.mayChangeMailFrom()) {
+            throw new SendersProblem(403, "ownership-not-proven", "Forbidden", "Only an organization that proved it"
+                    + " owns " + sender.getDomain() + " can change its MAIL FROM domain, which every organization"
+                    + " using the domain shares", "id", "ownership not proven");
+        }
         String domain = sender.getDomain();
         String mailFrom = requested == null || requested.isBlank() ? defaultPrefix + "." + domain
                 : requested.trim().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
@@ -82,13 +91,15 @@ public class MailFromSetup {
                     + " already has a CNAME record (to " + target + "); choose a name without one, as an MX record"
                     + " cannot live beside a CNAME");
         });
+        senders.lockDomain(domain);
         ses.setIdentityMailFromDomain(domain, mailFrom);
-        for (Sender s : senders.findByDomain(org, domain)) {
+        for (Sender s : senders.findAllOnDomain(domain)) {
             s.setMailFromDomain(mailFrom);
             s.setMailFromStatus("Pending");
         }
         audit.record(tenant, "sender.mail-from-set", "sender", id, mailFrom);
-        changes.fire(new SendersChanged(org));
+        senders.findAllOnDomain(domain).stream().map(Sender::getOrganizationId).distinct()
+                .forEach(o -> changes.fire(new SendersChanged(o)));
         return sender;
     }
 

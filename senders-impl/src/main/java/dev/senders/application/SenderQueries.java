@@ -48,7 +48,12 @@ public class SenderQueries {
 
     /** The records the sender's domain needs, named relative to its zone (the registrable domain). */
     public List<DnsRecord> dnsRecords(Sender sender) {
+        return dnsRecords(sender, sender.isOwnershipRequired());
+    }
+
+    /** The same, with or without the organization's ownership TXT record. */
+    public List<DnsRecord> dnsRecords(Sender sender, boolean withOwnership) {
         return DnsRecords.of(sender, addressPolicy.registrableDomain(sender.getDomain()), sesSettings.dkimDomain(),
-                sesSettings.region());
+                sesSettings.region(), withOwnership);
     }
 }

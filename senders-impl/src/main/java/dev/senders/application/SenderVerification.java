@@ -7,7 +7,6 @@ import dev.senders.domain.model.DnsRecord;
 import dev.senders.domain.model.DnsRecords;
 import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.SenderRepository;
-import dev.senders.domain.model.VerificationOutcome;
 import dev.senders.domain.model.VerificationStatus;
 import dev.senders.infrastructure.dns.RecordCheck;
 import dev.senders.infrastructure.dns.RecordStatus;
@@ -75,14 +74,12 @@ public class SenderVerification {
         }
         String domain = sender.getDomain();
         SesAnswer answer = sesAnswer(domain);
-        List<RecordCheck> checks = dns.check(queries.dnsRecords(sender));
-        boolean ownershipFound = checks.stream().anyMatch(c -> "Ownership".equals(c.record().purpose())
+        boolean proofNeeded = updater.proofNeeded(sender);
+        List<RecordCheck> checks = dns.check(queries.dnsRecords(sender,
+                proofNeeded || sender.isOwnershipRequired()));
+        boolean ownershipFound = proofNeeded && checks.stream().anyMatch(c -> isOwnership(c.record())
                 && c.status() == RecordStatus.FOUND);
-        boolean ownershipPending = sender.isOwnershipRequired() && sender.getOwnershipVerifiedAt() == null
-                && !ownershipFound;
-        VerificationOutcome outcome = VerificationOutcome.of(domain, answer.domainStatus(), answer.dkimStatus(),
-                ownershipPending);
-        updater.apply(tenant.organizationId(), domain, outcome, ownershipFound);
+        updater.apply(tenant.organizationId(), domain, answer.domainStatus(), answer.dkimStatus(), ownershipFound);
         if (sender.getMailFromDomain() != null) {
             mailFrom.record(ses.getIdentityMailFromDomainStatus(List.of(domain)));
         }
@@ -125,6 +122,8 @@ public class SenderVerification {
             s.setVerificationStatus(VerificationStatus.PENDING);
             s.setDkimStatus(dev.senders.domain.model.DkimStatus.PENDING);
             s.setVerificationError(null);
+            // the old proof of ownership lapsed with the identity: the next check asks for it again
+            s.setOwnershipVerifiedAt(null);
         }
         audit.record(tenant, "sender.verification-restarted", "sender", id, sender.getDomain());
         changes.fire(new SendersChanged(org));

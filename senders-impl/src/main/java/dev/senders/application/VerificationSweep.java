@@ -2,7 +2,6 @@ package dev.senders.application;
 
 import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.SenderRepository;
-import dev.senders.domain.model.VerificationOutcome;
 import dev.senders.infrastructure.dns.RecordStatus;
 import dev.senders.infrastructure.jobs.JobCoordination;
 import dev.senders.infrastructure.logging.StructuredLog;
@@ -117,16 +116,13 @@ public class VerificationSweep {
                                 Collectors.toList()));
                 for (Map.Entry<String, List<Sender>> group : byOrganization.entrySet()) {
                     Sender first = group.getValue().get(0);
-                    boolean ownershipFound = first.isOwnershipRequired() && first.getOwnershipVerifiedAt() == null
-                            && ownershipPublished(first);
-                    boolean ownershipPending = first.isOwnershipRequired() && first.getOwnershipVerifiedAt() == null
-                            && !ownershipFound;
-                    VerificationOutcome outcome = VerificationOutcome.of(domain, v == null ? null : v.status(),
-                            d == null ? null : d.status(), ownershipPending);
-                    if (updater.apply(group.getKey(), domain, outcome, ownershipFound).changed()) {
+                    boolean ownershipFound = updater.proofNeeded(first) && ownershipPublished(first);
+                    DomainStatusUpdater.Update update = updater.apply(group.getKey(), domain,
+                            v == null ? null : v.status(), d == null ? null : d.status(), ownershipFound);
+                    if (update.changed()) {
                         changed++;
                     }
-                    if (outcome.status() == dev.senders.domain.model.VerificationStatus.FAILED) {
+                    if (update.outcome().status() == dev.senders.domain.model.VerificationStatus.FAILED) {
                         failed++;
                     }
                 }
@@ -147,8 +143,8 @@ public class VerificationSweep {
     }
 
     private boolean ownershipPublished(Sender sender) {
-        return queries.dnsRecords(sender).stream()
-                .filter(r -> "Ownership".equals(r.purpose()))
+        return queries.dnsRecords(sender, true).stream()
+                .filter(SenderVerification::isOwnership)
                 .map(r -> dns.check(List.of(r)))
                 .flatMap(List::stream)
                 .anyMatch(c -> c.status() == RecordStatus.FOUND);

@@ -11,6 +11,11 @@ package dev.senders.api.sending;
  */
 public interface EmailProviderFactory {
 
+    /*
+     * A provider obtained here is bound to its organization: it refuses a message whose organizationId is another
+     * organization (FAILED, not retryable, no provider), rather than routing it by the message.
+     */
+
     /** The provider for the organization's default sender. */
     EmailProvider providerFor(String organizationId);
 

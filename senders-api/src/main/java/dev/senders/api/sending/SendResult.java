@@ -5,7 +5,9 @@ package dev.senders.api.sending;
  *
  * @param status    sent, failed or suppressed (the recipient is on the suppression list; nothing was sent)
  * @param messageId the provider's message id when sent
- * @param provider  the provider that handled it (the one the message actually went through)
+ * @param provider  the provider that handled it (the one the message actually went through); null when none did (a
+ *                  message refused before any provider was chosen, such as another organization's message given to
+ *                  a provider obtained for one organization)
  * @param error     what went wrong, for people, when not sent
  * @param retryable whether sending the same message again later may succeed (throttling, timeouts, 5xx)
  * @param warning   a note for the host even on success, e.g. that the message fell back to the platform's domain

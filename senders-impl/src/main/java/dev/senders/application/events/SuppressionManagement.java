@@ -15,8 +15,9 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
- * The suppression list as an organization sees it: its own entries (complaints about its mail) and the platform-wide
- * ones (permanent bounces), never another organization's. Removing an entry ("unsuppress") is audited: who, of which
+ * The suppression list as an organization sees it: its own entries (complaints about its mail), and a platform-wide
+ * entry (a permanent bounce) only for an address it asks about exactly or has sent to, never another organization's
+ * entries or recipients ({@link SuppressionRepository.Reader}); a platform admin sees every entry. Removing an entry ("unsuppress") is audited: who, of which
  * organization, when; a platform-wide entry may be removed by a platform
  * administrator only, since it protects every organization. Removals are recorded in the audit trail
  * ({@link AuditLog}, action {@code suppression.removed}) in the same transaction.
@@ -49,14 +50,21 @@ public class SuppressionManagement {
             throw SendersProblem.invalid("q", "too long", "q must be at most " + SuppressedAddress.MAX_LENGTH
                     + " characters");
         }
-        String org = tenant.organizationId();
-        return new PageOf<>(repository.page(org, q, (page - 1) * size, size), page, size, repository.count(org, q));
+        SuppressionRepository.Reader reader = reader(tenant, q);
+        return new PageOf<>(repository.page(reader, q, (page - 1) * size, size), page, size,
+                repository.count(reader, q));
+    }
+
+    /** A platform admin reads everything; an organization its own entries and what it asks about or sent to. */
+    static SuppressionRepository.Reader reader(Tenant tenant, String search) {
+        String exact = search == null ? null : SuppressedAddress.normalize(search).orElse(null);
+        return new SuppressionRepository.Reader(tenant.organizationId(), exact, tenant.platformAdmin());
     }
 
     /** The entry, if the caller's organization may see it; otherwise 404. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Suppression get(Tenant tenant, long id) {
-        return repository.findVisible(tenant.organizationId(), id)
+        return repository.findVisible(reader(tenant, null), id)
                 .orElseThrow(() -> SendersProblem.notFound("Suppression " + id));
     }
 

@@ -7,16 +7,20 @@ import dev.senders.api.sending.Provider;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.RateLimits;
 import dev.senders.api.sending.SendResult;
+import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
  * Picks SES or Resend per organization and From address ({@link ProviderRouting}). The provider it returns re-checks
- * the route at every send, so a sender verified, removed or made default mid-campaign takes effect at once.
+ * the route at every send, so a sender verified, removed or made default mid-campaign takes effect at once. It is
+ * bound to its organization: a message of another organization is refused (FAILED, not retryable), not routed.
  */
 @ApplicationScoped
 public class ProviderFactory implements EmailProviderFactory {
+
+    private static final StructuredLog EVENTS = StructuredLog.of(ProviderFactory.class);
 
     @Inject
     ProviderRouting routing;
@@ -59,6 +63,9 @@ public class ProviderFactory implements EmailProviderFactory {
 
         @Override
         public SendResult send(EmailMessage message) {
+            if (!organizationId.equals(message.organizationId())) {
+                return refuseOtherOrganization(message);
+            }
             EmailMessage m = fromAddress == null || message.from() != null ? message
                     : message.toBuilder().from(fromAddress).build();
             long started = System.nanoTime();
@@ -69,6 +76,19 @@ public class ProviderFactory implements EmailProviderFactory {
             }
             SendResult result = resend.send(m);
             return route.warning() == null ? result : result.withWarning(route.warning());
+        }
+
+        /**
+         * A provider obtained for one organization never sends another organization's message (nor routes it by the
+         * message's organization): a host bug must not make one tenant's mail go out as another's.
+         */
+        private SendResult refuseOtherOrganization(EmailMessage message) {
+            EVENTS.warning("send.refused").organization(organizationId).field("campaign", message.campaignId())
+                    .field("messageOrganization", message.organizationId())
+                    .field("why", "the provider was obtained for another organization").log();
+            return SendResult.failed(null, "This provider was obtained for organization " + organizationId
+                    + " and does not send a message of another organization (" + message.organizationId()
+                    + "); obtain one with providerFor(" + message.organizationId() + ", ...)", false, null);
         }
 
         @Override

@@ -21,6 +21,12 @@ public final class DnsRecords {
      * @param region     the SES region (the custom MAIL FROM's MX points to its feedback host)
      */
     public static List<DnsRecord> of(Sender sender, String zone, String dkimDomain, String region) {
+        return of(sender, zone, dkimDomain, region, sender.isOwnershipRequired());
+    }
+
+    /** @param withOwnership whether to include the organization's ownership TXT record */
+    public static List<DnsRecord> of(Sender sender, String zone, String dkimDomain, String region,
+                                     boolean withOwnership) {
         String domain = sender.getDomain();
         List<DnsRecord> records = new ArrayList<>();
         if (sender.getVerificationToken() != null) {
@@ -39,7 +45,7 @@ public final class DnsRecords {
                     true, MAIL_FROM_PURPOSE));
             records.add(record("TXT", sender.getMailFromDomain(), zone, SPF_VALUE, true, MAIL_FROM_PURPOSE));
         }
-        if (sender.isOwnershipRequired() && sender.getOwnershipToken() != null) {
+        if (withOwnership && sender.getOwnershipToken() != null) {
             records.add(record("TXT", OWNERSHIP_PREFIX + domain, zone,
                     OWNERSHIP_VALUE_PREFIX + sender.getOwnershipToken(), true, "Ownership"));
         }

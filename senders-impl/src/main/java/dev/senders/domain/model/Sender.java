@@ -128,6 +128,14 @@ public class Sender {
         return verificationStatus == VerificationStatus.VERIFIED && dkimStatus == DkimStatus.SUCCESS;
     }
 
+    /**
+     * Whether this organization may change the domain's custom MAIL FROM, a setting of the SES identity that every
+     * organization on the domain shares: only when it is fully verified and proved it owns the domain.
+     */
+    public boolean mayChangeMailFrom() {
+        return isFullyVerified() && ownershipVerifiedAt != null;
+    }
+
     /** Applies a verification outcome checked at {@code at}; true when the status changed. */
     public boolean apply(VerificationOutcome outcome, OffsetDateTime at) {
         boolean changed = outcome.status() != verificationStatus || outcome.dkimStatus() != dkimStatus;

@@ -64,16 +64,41 @@ public class SenderRepository {
                 .getSingleResult();
     }
 
-    /** Whether another organization holds this domain, a parent of it or a subdomain of it. */
+    /**
+     * Whether another organization holds a sender on this domain, a parent of it or a subdomain of it. Parents are
+     * matched by equality with each suffix of the domain, subdomains through the index on the reversed domain, so
+     * the query reads a few index entries whatever the size of the table.
+     */
     public boolean heldByAnotherOrganization(String organizationId, String domain) {
-        Number n = (Number) em.createNativeQuery("select count(*) from senders where organization_id <> ?1 and ("
-                        + " domain = ?2"
-                        + " or right(?2, length(domain) + 1) = '.' || domain"
-                        + " or right(domain, length(?2) + 1) = '.' || ?2)")
+        Object found = em.createNativeQuery("select exists (select 1 from senders where organization_id <> ?1 and ("
+                        + " domain = any(string_to_array(?2, ','))"
+                        + " or (reverse(domain) ~>=~ ?3 and reverse(domain) ~<~ ?4)))")
                 .setParameter(1, organizationId)
-                .setParameter(2, domain)
+                .setParameter(2, String.join(",", selfAndParents(domain)))
+                .setParameter(3, reversedSubdomainPrefix(domain))
+                .setParameter(4, reversedSubdomainEnd(domain))
                 .getSingleResult();
-        return n.longValue() > 0;
+        return Boolean.TRUE.equals(found);
+    }
+
+    /** Every subdomain of {@code acme.com}, reversed, starts with {@code moc.emca.}. */
+    static String reversedSubdomainPrefix(String domain) {
+        return new StringBuilder("." + domain).reverse().toString();
+    }
+
+    /** The first string after every one that starts with the prefix (its final '.' becomes '/'). */
+    static String reversedSubdomainEnd(String domain) {
+        String prefix = reversedSubdomainPrefix(domain);
+        return prefix.substring(0, prefix.length() - 1) + '/';
+    }
+
+    /** {@code mail.acme.com} → {@code mail.acme.com, acme.com, com}. */
+    static List<String> selfAndParents(String domain) {
+        List<String> names = new java.util.ArrayList<>();
+        for (String d = domain; !d.isEmpty(); d = d.indexOf('.') < 0 ? "" : d.substring(d.indexOf('.') + 1)) {
+            names.add(d);
+        }
+        return names;
     }
 
     /** Senders of any organization on exactly this domain. */

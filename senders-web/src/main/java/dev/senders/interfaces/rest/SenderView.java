@@ -7,18 +7,23 @@ import java.net.IDN;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A sender as the API shows it. The domain is in A-labels; {@code domainUnicode} is its readable form. */
+/**
+ * A sender as the API shows it. The domain is in A-labels; {@code domainUnicode} is its readable form.
+ * {@code mailFromEditable}: whether this organization may change the domain's custom MAIL FROM (shared by every
+ * organization on the domain; only one that proved ownership may change it).
+ */
 @JsonbNillable
 public record SenderView(long id, String emailAddress, String domain, String domainUnicode,
                          String verificationStatus, String dkimStatus, boolean isDefault, boolean isFullyVerified,
                          boolean ownershipRequired, String mailFromDomain, String mailFromStatus,
+                         boolean mailFromEditable,
                          OffsetDateTime lastVerifiedAt, String verificationError, String configurationSetName,
                          OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public static SenderView of(Sender s) {
         return new SenderView(s.getId(), s.getEmailAddress(), s.getDomain(), IDN.toUnicode(s.getDomain()),
                 s.getVerificationStatus().wire(), s.getDkimStatus().wire(), s.isDefaultSender(), s.isFullyVerified(),
-                s.isOwnershipRequired(), s.getMailFromDomain(), s.getMailFromStatus(),
+                s.isOwnershipRequired(), s.getMailFromDomain(), s.getMailFromStatus(), s.mayChangeMailFrom(),
                 s.getLastVerifiedAt(), s.getVerificationError(), s.getConfigurationSetName(),
                 s.getCreatedAt(), s.getUpdatedAt());
     }

@@ -5,6 +5,7 @@ import dev.senders.application.PageOf;
 import dev.senders.application.error.SendersProblem;
 import dev.senders.application.events.SuppressionManagement;
 import dev.senders.domain.model.suppression.Suppression;
+import dev.senders.domain.model.suppression.SuppressionType;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbNillable;
@@ -22,8 +23,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The suppression list of the caller's organization: its own entries (complaints) and the platform-wide ones
- * (permanent bounces). {@code GET /api/suppressions?page=1&size=20&q=part-of-address}, newest first, with
+ * The suppression list of the caller's organization: its own entries (complaints), and the platform-wide ones
+ * (permanent bounces) only for an address it asks about exactly ({@code q}) or has sent to; platform admins see
+ * every entry. {@code GET /api/suppressions?page=1&size=20&q=part-of-address}, newest first, with
  * {@code total}; {@code DELETE /api/suppressions/{id}} removes an entry (204, audited); another organization's entry
  * is 404, and a platform-wide one may be removed by a platform administrator only (403 otherwise).
  */
@@ -39,17 +41,30 @@ public class SuppressionResource {
     SuppressionManagement suppressions;
 
     /**
-     * An entry as shown. {@code scope} is {@code organization} or {@code platform}; the campaign is shown only to the
-     * organization whose message caused the entry.
+     * An entry as shown. {@code scope} is {@code organization} or {@code platform} ({@code platformWide} true). An
+     * organization sees the reason (the receiving server's diagnostic or the feedback type) and the campaign only of
+     * entries its own mail caused; of a platform-wide entry another organization's mail caused, it sees the kind
+     * only. A platform admin sees everything, with the organizations.
      */
     @JsonbNillable
-    public record View(long id, String email, String scope, String type, String reason, String campaignId,
-                       String createdAt) {
+    public record View(long id, String email, String scope, boolean platformWide, String type, String reason,
+                       String campaignId, String createdAt, String organizationId, String sourceOrganizationId) {
         static View of(Suppression s, Tenant caller) {
-            boolean ours = Objects.equals(s.sourceOrganizationId(), caller.organizationId());
-            return new View(s.id(), s.email(), s.platformWide() ? "platform" : "organization", s.type().wire(),
-                    s.reason(), ours ? s.campaignId() : null, s.createdAt() == null ? null : s.createdAt().toString());
+            boolean ours = caller.platformAdmin()
+                    || Objects.equals(s.sourceOrganizationId(), caller.organizationId())
+                    || Objects.equals(s.organizationId(), caller.organizationId());
+            return new View(s.id(), s.email(), s.platformWide() ? "platform" : "organization", s.platformWide(),
+                    s.type().wire(), ours ? s.reason() : othersReason(s.type()),
+                    ours ? s.campaignId() : null, s.createdAt() == null ? null : s.createdAt().toString(),
+                    caller.platformAdmin() ? s.organizationId() : null,
+                    caller.platformAdmin() ? s.sourceOrganizationId() : null);
         }
+    }
+
+    /** What an organization reads of a platform-wide entry that another organization's mail caused. */
+    static String othersReason(SuppressionType type) {
+        return type == SuppressionType.BOUNCE
+                ? "Permanent bounce: this address does not accept mail (platform-wide)" : "Suppressed platform-wide";
     }
 
     public record Page(List<View> items, int page, int size, long total) {

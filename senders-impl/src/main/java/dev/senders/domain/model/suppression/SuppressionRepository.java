@@ -13,8 +13,11 @@ import java.util.Optional;
 
 /**
  * The suppression list in {@code senders_suppressions} (plain SQL: entries are added with
- * {@code insert ... on conflict do nothing}, which JPA cannot express). Reads for an organization always include the
- * platform-wide entries and never another organization's. Writes need the caller's transaction.
+ * {@code insert ... on conflict do nothing}, which JPA cannot express). Writes need the caller's transaction.
+ *
+ * <p><b>What an organization may read</b> ({@link Reader}): its own entries, and a platform-wide entry only for an
+ * address it asks about exactly or has sent to (a row of its own in {@code senders_sends}), so that listing the
+ * platform-wide entries never discloses the recipients of other organizations. A platform admin reads everything.
  */
 @ApplicationScoped
 public class SuppressionRepository {
@@ -22,8 +25,24 @@ public class SuppressionRepository {
     private static final String COLUMNS = "id, organization_id, email, type, reason, campaign_id,"
             + " source_organization_id, ses_message_id, created_at";
 
-    /** Entries that apply to organization ?1: its own and the platform-wide ones. */
-    private static final String VISIBLE = "(organization_id is null or organization_id = ?1)";
+    /**
+     * Who reads the list: an organization (and the one address it asks about exactly, if any), or a platform admin.
+     *
+     * @param organizationId the reader's organization
+     * @param exactAddress   the normalized address asked about exactly, or null
+     * @param admin          a platform admin reads every entry
+     */
+    public record Reader(String organizationId, String exactAddress, boolean admin) {
+    }
+
+    /** Entries reader ?1 (organization) may see; ?5 is the address it asks about exactly (or null). */
+    private static final String VISIBLE_TO_ORGANIZATION = "(organization_id = ?1 or (organization_id is null and"
+            + " (email = ?5 or exists (select 1 from senders_sends x where x.organization_id = ?1"
+            + " and lower(x.recipient) = senders_suppressions.email))))";
+
+    private static String visible(Reader reader) {
+        return reader.admin() ? "true" : VISIBLE_TO_ORGANIZATION;
+    }
 
     @PersistenceContext(unitName = "senders")
     EntityManager em;
@@ -65,31 +84,31 @@ public class SuppressionRepository {
         return id != null;
     }
 
-    /** One page of the entries visible to the organization, newest first, optionally whose address contains q. */
-    public List<Suppression> page(String organizationId, String search, int offset, int limit) {
+    /** One page of the entries the reader may see, newest first, optionally whose address contains q. */
+    public List<Suppression> page(Reader reader, String search, int offset, int limit) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = filtered("select " + COLUMNS + " from senders_suppressions where " + VISIBLE
-                + searchClause(search) + " order by created_at desc, id desc offset ?3 limit ?4",
-                organizationId, search)
+        List<Object[]> rows = filtered("select " + COLUMNS + " from senders_suppressions where " + visible(reader)
+                + searchClause(search) + " order by created_at desc, id desc offset ?3 limit ?4", reader, search)
                 .setParameter(3, offset)
                 .setParameter(4, limit)
                 .getResultList();
         return rows.stream().map(SuppressionRepository::row).toList();
     }
 
-    public long count(String organizationId, String search) {
-        return ((Number) filtered("select count(*) from senders_suppressions where " + VISIBLE
-                + searchClause(search), organizationId, search).getSingleResult()).longValue();
+    public long count(Reader reader, String search) {
+        return ((Number) filtered("select count(*) from senders_suppressions where " + visible(reader)
+                + searchClause(search), reader, search).getSingleResult()).longValue();
     }
 
-    /** The entry if the organization may see it (its own or platform-wide); another organization's is not found. */
-    public Optional<Suppression> findVisible(String organizationId, long id) {
+    /** The entry if the reader may see it; otherwise (another organization's, or unknown) not found. */
+    public Optional<Suppression> findVisible(Reader reader, long id) {
+        Query query = em.createNativeQuery("select " + COLUMNS + " from senders_suppressions where id = ?2"
+                + " and " + visible(reader)).setParameter(2, id);
+        if (!reader.admin()) {
+            query.setParameter(1, reader.organizationId()).setParameter(5, reader.exactAddress());
+        }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select " + COLUMNS + " from senders_suppressions where id = ?2"
-                        + " and " + VISIBLE)
-                .setParameter(1, organizationId)
-                .setParameter(2, id)
-                .getResultList();
+        List<Object[]> rows = query.getResultList();
         return rows.stream().findFirst().map(SuppressionRepository::row);
     }
 
@@ -104,8 +123,11 @@ public class SuppressionRepository {
                 .executeUpdate() == 1;
     }
 
-    private Query filtered(String sql, String organizationId, String search) {
-        Query query = em.createNativeQuery(sql).setParameter(1, organizationId);
+    private Query filtered(String sql, Reader reader, String search) {
+        Query query = em.createNativeQuery(sql);
+        if (!reader.admin()) {
+            query.setParameter(1, reader.organizationId()).setParameter(5, reader.exactAddress());
+        }
         if (search != null) {
             query.setParameter(2, "%" + likeEscaped(search) + "%");
         }
