@@ -96,4 +96,49 @@ class MigrationIT {
                     .hasMessageContaining("senders_dkim_tokens_check");
         }
     }
+
+    /**
+     * Issue 16's V11 on senders verified before the ownership rule: one verified while no other organization proved
+     * the domain keeps its status (and now has its proof); one verified beside an organization that proved it (the
+     * squatting the rule closes) goes back to verifying, loses its default and must publish its own record.
+     */
+    @Test
+    void sendersVerifiedBeforeTheOwnershipRuleKeepOrLoseTheirStatus() throws SQLException {
+        org.flywaydb.core.Flyway all = SchemaMigration.flyway(fresh);
+        org.flywaydb.core.Flyway.configure(SchemaMigration.class.getClassLoader())
+                .configuration(all.getConfiguration()).target("10").load().migrate();
+        try (Connection c = fresh.getConnection(); var s = c.createStatement()) {
+            s.execute("insert into senders (organization_id, email_address, domain, verification_status, dkim_status,"
+                    + " is_default, last_verified_at) values"
+                    + " ('alone', 'a@alone.com', 'alone.com', 'verified', 'success', true, now()),"
+                    + " ('squatter', 's@victim.com', 'victim.com', 'verified', 'success', true, now()),"
+                    + " ('squatter', 's@shop.owned.com', 'shop.owned.com', 'verified', 'success', false, now()),"
+                    + " ('first', 'f@shared.com', 'shared.com', 'verified', 'success', false, now())");
+            s.execute("insert into senders (organization_id, email_address, domain, verification_status, dkim_status,"
+                    + " ownership_required, ownership_verified_at) values"
+                    + " ('owner', 'o@victim.com', 'victim.com', 'verified', 'success', true, now()),"
+                    + " ('owner', 'o@owned.com', 'owned.com', 'verified', 'success', true, now())");
+            // a latecomer that proved nothing yet does not cost the first one its status
+            s.execute("insert into senders (organization_id, email_address, domain, ownership_required)"
+                    + " values ('late', 'l@shared.com', 'shared.com', true)");
+        }
+        assertThat(all.migrate().success).isTrue();
+        try (Connection c = fresh.getConnection(); var s = c.createStatement(); var rs = s.executeQuery(
+                "select email_address, verification_status, is_default, ownership_required,"
+                        + " ownership_verified_at is not null from senders order by email_address")) {
+            var rows = new java.util.ArrayList<String>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + (rs.getBoolean(3) ? " default" : "")
+                        + (rs.getBoolean(4) ? " required" : "") + (rs.getBoolean(5) ? " proven" : ""));
+            }
+            assertThat(rows).containsExactly(
+                    "a@alone.com verified default proven",
+                    "f@shared.com verified proven",
+                    "l@shared.com pending required",
+                    "o@owned.com verified required proven",
+                    "o@victim.com verified required proven",
+                    "s@shop.owned.com verifying required",
+                    "s@victim.com verifying required");
+        }
+    }
 }
