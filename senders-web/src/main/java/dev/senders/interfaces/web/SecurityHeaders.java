@@ -33,9 +33,15 @@ public record SecurityHeaders(String contentSecurityPolicy, String referrerPolic
     public static final String DEFAULT_REFERRER_POLICY = "strict-origin-when-cross-origin";
 
     public static SecurityHeaders fromConfig(Config config, String cacheControl) {
-        String policy = withFrameAncestors(config.getOptionalValue(POLICY_KEY, String.class).orElse(DEFAULT_POLICY));
-        String referrer = config.getOptionalValue(REFERRER_POLICY_KEY, String.class).orElse(DEFAULT_REFERRER_POLICY);
-        return new SecurityHeaders(policy, referrer.trim(), xFrameOptionsFor(policy),
+        return of(config.getOptionalValue(POLICY_KEY, String.class).orElse(DEFAULT_POLICY),
+                config.getOptionalValue(REFERRER_POLICY_KEY, String.class).orElse(DEFAULT_REFERRER_POLICY),
+                cacheControl);
+    }
+
+    /** The headers for a policy, a referrer policy and a Cache-Control (null or blank: none). */
+    public static SecurityHeaders of(String contentSecurityPolicy, String referrerPolicy, String cacheControl) {
+        String policy = withFrameAncestors(contentSecurityPolicy);
+        return new SecurityHeaders(policy, referrerPolicy.trim(), xFrameOptionsFor(policy),
                 Optional.ofNullable(cacheControl).map(String::trim).filter(s -> !s.isEmpty()));
     }
 
