@@ -1,9 +1,10 @@
 package dev.senders.host.security;
 
+import dev.senders.interfaces.web.SecurityHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.security.auth.message.callback.CallerPrincipalCallback;
 import jakarta.security.enterprise.AuthenticationStatus;
-import jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
@@ -11,26 +12,38 @@ import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.microprofile.config.ConfigProvider;
 
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.UnsupportedCallbackException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.Base64;
 
 /**
- * The host's sign-in: HTTP Basic for API clients, a form at /login for people (remembered in the session).
- * Unauthenticated API calls get 401; pages redirect to the login page.
+ * The host's sign-in: HTTP Basic for API clients, checked on every call and never remembered (no session is
+ * created), and a form at /login for people, remembered in the session the container registers for it.
+ * Unauthenticated API calls get 401; pages redirect to the login page. The redirects this mechanism answers itself
+ * (before any filter runs) carry the module's security headers too.
  */
 @ApplicationScoped
-@AutoApplySession
 public class HostAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     @Inject
     IdentityStoreHandler identityStores;
 
+    private volatile SecurityHeaders securityHeaders;
+
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) {
+        Principal signedIn = request.getUserPrincipal();
+        if (signedIn != null) {
+            // the caller of a session registered by the form sign-in (what @AutoApplySession did for every sign-in)
+            return resume(context, signedIn);
+        }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -44,6 +57,7 @@ public class HostAuthenticationMechanism implements HttpAuthenticationMechanism 
             if (status == AuthenticationStatus.SUCCESS) {
                 return status; // LoginServlet sends the browser on
             }
+            securityHeaders().applyTo(response);
             try {
                 response.sendRedirect(request.getContextPath() + "/login.html?error=1&next="
                         + URLEncoder.encode(next, StandardCharsets.UTF_8));
@@ -63,19 +77,45 @@ public class HostAuthenticationMechanism implements HttpAuthenticationMechanism 
             return context.responseUnauthorized();
         }
         String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
+        securityHeaders().applyTo(response);
         return context.redirect(request.getContextPath() + "/login.html?next="
                 + URLEncoder.encode(path + query, StandardCharsets.UTF_8));
     }
 
+    /** Basic ({@code api}): this request only. The form: the container registers a session for the caller. */
     private AuthenticationStatus login(HttpMessageContext context, String user, String password, boolean api) {
         if (user == null || password == null) {
             return api ? unauthorized(context) : AuthenticationStatus.SEND_FAILURE;
         }
         CredentialValidationResult result = identityStores.validate(new UsernamePasswordCredential(user, password));
-        if (result.getStatus() == CredentialValidationResult.Status.VALID) {
-            return context.notifyContainerAboutLogin(result);
+        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+            return api ? unauthorized(context) : AuthenticationStatus.SEND_FAILURE;
         }
-        return api ? unauthorized(context) : AuthenticationStatus.SEND_FAILURE;
+        AuthenticationStatus status = context.notifyContainerAboutLogin(result);
+        if (!api && status == AuthenticationStatus.SUCCESS) {
+            context.setRegisterSession(result.getCallerPrincipal().getName(), result.getCallerGroups());
+        }
+        return status;
+    }
+
+    /**
+     * Hands the session's caller (a {@link HostUser}, so the module still reads its organization) to the container
+     * for this request, as Soteria's AutoApplySessionInterceptor does.
+     */
+    private static AuthenticationStatus resume(HttpMessageContext context, Principal caller) {
+        try {
+            context.getHandler().handle(new Callback[]{new CallerPrincipalCallback(context.getClientSubject(), caller)});
+        } catch (IOException | UnsupportedCallbackException e) {
+            throw new IllegalStateException("the container refused the session's caller", e);
+        }
+        return AuthenticationStatus.SUCCESS;
+    }
+
+    private SecurityHeaders securityHeaders() {
+        if (securityHeaders == null) {
+            securityHeaders = SecurityHeaders.fromConfig(ConfigProvider.getConfig(), null);
+        }
+        return securityHeaders;
     }
 
     private static AuthenticationStatus unauthorized(HttpMessageContext context) {

@@ -42,6 +42,7 @@ public class TestEnvironment implements LauncherSessionListener {
     private static String jdbcUrl;
     private static String user;
     private static String password;
+    private static int httpsPort;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -56,7 +57,11 @@ public class TestEnvironment implements LauncherSessionListener {
             resend.expectApiKey(RESEND_API_KEY);
             dns = LocalDnsServer.start(zone());
             System.setProperty("senders.test.cmdOptions", String.join(" ", payaraJvmOptions()));
-            System.setProperty("senders.test.microOptions", String.join(" ", payaraMicroOptions()));
+            // the Arquillian-started instance also listens for https (Payara's own self-signed certificate), so that
+            // tests can see what a browser gets over https; instances the tests start themselves do not
+            httpsPort = freeLoopbackPort();
+            System.setProperty("senders.test.microOptions", String.join(" ", payaraMicroOptions())
+                    + " --sslport " + httpsPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
@@ -172,12 +177,25 @@ public class TestEnvironment implements LauncherSessionListener {
         return file;
     }
 
-    /** Binds Payara Micro's HTTP listener to loopback. */
+    /** The https port of the Arquillian-started Payara Micro, on 127.0.0.1 (its certificate: Payara's "s1as"). */
+    public static int httpsPort() {
+        return httpsPort;
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+
+    /** Binds Payara Micro's HTTP and HTTPS listeners to loopback. */
     static Path prebootCommands() throws IOException {
         Path file = Path.of("target", "payara-preboot.asadmin").toAbsolutePath();
         Files.createDirectories(file.getParent());
         Files.writeString(file, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=127.0.0.1\n"
+                + "set configs.config.server-config.network-config.network-listeners"
+                + ".network-listener.https-listener.address=127.0.0.1\n"
                 // the data grid (the EJB timer service needs it) on loopback only
                 + "set hazelcast-runtime-configuration.interface=127.0.0.1\n");
         return file;

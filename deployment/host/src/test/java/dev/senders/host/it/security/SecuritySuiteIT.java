@@ -45,9 +45,10 @@ import static dev.senders.host.it.Campaigns.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 9, parts 1 to 4, against the deployed reference host (the module inside) on the Arquillian-started Payara
- * Micro, its real PostgreSQL and the stub SES/Resend/SNS: tenant isolation, races with real parallel HTTP requests,
- * hostile input, and webhook abuse at volume. Each part is a table of named cases run as dynamic tests; each case
+ * Issue 9, parts 1 to 4, and issue 16's part 6, against the deployed reference host (the module inside) on the
+ * Arquillian-started Payara Micro, its real PostgreSQL and the stub SES/Resend/SNS: tenant isolation, races with real
+ * parallel HTTP requests, hostile input, webhook abuse at volume, and HTTP hardening (security headers, no session
+ * for Basic calls, the session cookie's attributes over http and https). Each part is a table of named cases run as dynamic tests; each case
  * asserts on what the stubs and the database saw, and is counted in {@link SecurityReport}. Part 5 (faults) is
  * {@link FaultInjectionIT}.
  */
@@ -607,6 +608,7 @@ class SecuritySuiteIT {
         assertThat(problem.getString("title", "")).as(reply.toString()).isNotBlank();
         assertThat(problem.getString("detail", "")).as(reply.toString()).isNotBlank();
         assertThat(problem.getInt("status")).as(reply.toString()).isEqualTo(reply.status());
+        assertSecurityHeaders(reply);
     }
 
     // ================================================================== 4. webhook abuse at volume
@@ -807,5 +809,209 @@ class SecuritySuiteIT {
             }
             return new Writes(database, tables);
         }
+    }
+
+    // ================================================================== 6. HTTP hardening (issue 16)
+
+    private static final String HARDENING = "6 HTTP hardening";
+
+    /** One response whose headers are checked: how to get it, its status (0: any 4xx), and whether it is the API's. */
+    record Headed(String name, Supplier<Api.Reply> request, int status, boolean api) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> httpHardening() {
+        String t = tag();
+        TestUsers.User user = TestUsers.inNewOrganization();
+        Api signedIn = Api.as(base, user);
+        Api anonymous = Api.anonymous(base);
+        long own = Campaigns.senderId(signedIn, "hello@hardening-" + t + ".com");
+        String big = "{\"emailAddress\":\"" + "a".repeat(200_000) + "@shop.com\"}";
+
+        List<Headed> headed = List.of(
+                new Headed("the Senders page", () -> signedIn.get("senders/"), 200, false),
+                new Headed("the page's script", () -> signedIn.get("senders/senders.js"), 200, false),
+                new Headed("API 200 JSON (list)", () -> signedIn.get("api/senders"), 200, true),
+                new Headed("API 200 JSON (one sender)", () -> signedIn.get("api/senders/" + own), 200, true),
+                new Headed("API 201 JSON (add)", () -> signedIn.post("api/senders",
+                        address("news@hardening-" + t + ".net")), 201, true),
+                new Headed("API problem 400", () -> signedIn.post("api/senders", address("user@[127.0.0.1]")), 400,
+                        true),
+                new Headed("API problem 404 (no such sender)", () -> signedIn.get("api/senders/999999999"), 404, true),
+                new Headed("API problem 404 (no such resource)", () -> signedIn.get("api/no-such-" + t), 404, true),
+                new Headed("API 401 before sign-in", () -> anonymous.get("api/senders"), 401, true),
+                new Headed("API 401, wrong password", () -> Api.as(base, user.name(), "wrong").get("api/senders"), 401,
+                        true),
+                new Headed("API 403 (admin endpoint)", () -> signedIn.get("api/admin/audit"), 403, true),
+                new Headed("API 413 (200 KB body)", () -> signedIn.post("api/senders", big), 413, true),
+                new Headed("API 415 (text/plain body)", () -> signedIn.post("api/senders", "text/plain", "x"), 415,
+                        true),
+                new Headed("API public description", () -> anonymous.send(HttpRequest.newBuilder(
+                        anonymous.uri("api/openapi")).header("Accept", "application/yaml").GET()), 200, true),
+                new Headed("webhook refusal", () -> postSns(anonymous, "Notification", "{"), 400, true),
+                new Headed("error page: 404 of an unknown path", () -> signedIn.get("no-such-page-" + t + ".html"), 404,
+                        false),
+                new Headed("error page: 404 under /senders/", () -> signedIn.get("senders/no-such-" + t + ".js"), 404,
+                        false),
+                new Headed("error page: a method a page does not take", () -> signedIn.send(
+                        signedIn.request("login.html").PUT(HttpRequest.BodyPublishers.ofString("x"))), 0, false),
+                new Headed("host: sign-in page", () -> anonymous.get("login.html"), 200, false),
+                new Headed("host: analytics page", () -> signedIn.get("analytics.html"), 200, false),
+                new Headed("host: analytics page before sign-in (redirect)", () -> anonymous.get("analytics.html"), 302,
+                        false),
+                new Headed("host: failed form sign-in (redirect)", () -> formSignIn(anonymous, user.name(), "wrong"),
+                        302, false),
+                new Headed("host-api 200 JSON", () -> signedIn.get("host-api/campaigns"), 200, true),
+                new Headed("host-api problem 400", () -> signedIn.post("host-api/campaigns", "{}"), 400, true),
+                new Headed("host-api 401 before sign-in", () -> anonymous.get("host-api/me"), 401, true));
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Headed h : headed) {
+            tests.add(DynamicTest.dynamicTest("headers: " + h.name(), () -> SecurityReport.check(HARDENING,
+                    "security headers (CSP without inline script or style, nosniff, Referrer-Policy, frame-ancestors"
+                            + " and X-Frame-Options; API: no-store) on the page, the API, error pages, host pages",
+                    () -> {
+                        Api.Reply reply = h.request().get();
+                        if (h.status() == 0) {
+                            assertThat(reply.status()).as(reply.toString()).isBetween(400, 499);
+                        } else {
+                            assertThat(reply.status()).as(reply.toString()).isEqualTo(h.status());
+                        }
+                        assertSecurityHeaders(reply);
+                        if (h.api()) {
+                            assertThat(reply.response().headers().allValues("Cache-Control")).as(reply.toString())
+                                    .containsExactly("no-store");
+                        }
+                    })));
+        }
+
+        // Basic credentials: each call is authenticated on its own, and nothing is remembered
+        String basicNoSession = "API calls with Basic credentials: no Set-Cookie (no session created)";
+        List<Headed> basicCalls = List.of(
+                new Headed("list senders", () -> signedIn.get("api/senders"), 200, true),
+                new Headed("add a sender", () -> signedIn.post("api/senders", address("team@hardening-" + t + ".org")),
+                        201, true),
+                new Headed("refused input", () -> signedIn.post("api/senders", address("nope")), 400, true),
+                new Headed("another organization's id", () -> signedIn.get("api/senders/999999999"), 404, true),
+                new Headed("wrong password", () -> Api.as(base, user.name(), "wrong").get("api/senders"), 401, true),
+                new Headed("the host's API", () -> signedIn.get("host-api/me"), 200, true),
+                new Headed("the page", () -> signedIn.get("senders/"), 200, false),
+                new Headed("the host's page", () -> signedIn.get("analytics.html"), 200, false));
+        for (Headed call : basicCalls) {
+            tests.add(DynamicTest.dynamicTest("Basic, no session: " + call.name(), () -> SecurityReport.check(
+                    HARDENING, basicNoSession, () -> {
+                        Api.Reply reply = call.request().get();
+                        assertThat(reply.status()).as(reply.toString()).isEqualTo(call.status());
+                        assertThat(reply.response().headers().allValues("Set-Cookie")).as("Set-Cookie").isEmpty();
+                    })));
+        }
+
+        // the form sign-in: a session, in a cookie that is HttpOnly and SameSite=Lax, Secure over https
+        String cookieClass = "the form sign-in's session cookie: HttpOnly, SameSite=Lax, Secure over https; the"
+                + " session knows the organization; sign-out ends it";
+        tests.add(DynamicTest.dynamicTest("form sign-in over http: HttpOnly, SameSite=Lax, not Secure", () ->
+                SecurityReport.check(HARDENING, cookieClass, () -> {
+                    Api.Reply reply = formSignIn(anonymous, user.name(), TestUsers.PASSWORD);
+                    assertThat(reply.status()).as(reply.toString()).isEqualTo(302);
+                    String cookie = sessionCookie(reply.response().headers().allValues("Set-Cookie"));
+                    assertThat(attributes(cookie)).as(cookie).contains("httponly", "samesite=lax")
+                            .doesNotContain("secure");
+                    assertThat(attributes(cookie)).as(cookie).filteredOn(a -> a.startsWith("samesite"))
+                            .containsOnly("samesite=lax");
+                })));
+        tests.add(DynamicTest.dynamicTest("form sign-in over https: Secure, HttpOnly, SameSite=Lax", () ->
+                SecurityReport.check(HARDENING, cookieClass, () -> {
+                    PayaraHttps.Answer answer = PayaraHttps.send(base, "POST", "login",
+                            Map.of("Content-Type", "application/x-www-form-urlencoded"), signInForm(user.name(),
+                                    TestUsers.PASSWORD));
+                    assertThat(answer.status()).as(answer.toString()).isEqualTo(302);
+                    String cookie = sessionCookie(answer.all("Set-Cookie"));
+                    assertThat(attributes(cookie)).as(cookie).contains("secure", "httponly", "samesite=lax");
+                    assertThat(attributes(cookie)).as(cookie).filteredOn(a -> a.startsWith("samesite"))
+                            .containsOnly("samesite=lax");
+                    assertThat(answer.all("Content-Security-Policy")).as("https answers carry the headers too")
+                            .singleElement().asString().contains("frame-ancestors 'none'");
+                    // the https session works over https
+                    PayaraHttps.Answer me = PayaraHttps.send(base, "GET", "host-api/me",
+                            Map.of("Cookie", nameAndValue(cookie)), null);
+                    assertThat(me.status()).as(me.body()).isEqualTo(200);
+                    assertThat(me.body()).contains("\"organizationId\":\"" + user.organizationId() + "\"");
+                })));
+        tests.add(DynamicTest.dynamicTest("the form's session carries the caller and the organization", () ->
+                SecurityReport.check(HARDENING, cookieClass, () -> {
+                    String cookie = nameAndValue(sessionCookie(formSignIn(anonymous, user.name(), TestUsers.PASSWORD)
+                            .response().headers().allValues("Set-Cookie")));
+                    Api.Reply me = anonymous.send(anonymous.request("host-api/me").header("Cookie", cookie).GET());
+                    assertThat(me.status()).as(me.toString()).isEqualTo(200);
+                    assertThat(me.json().getString("user")).isEqualTo(user.name());
+                    assertThat(me.json().getString("organizationId")).isEqualTo(user.organizationId());
+                    Api.Reply senders = anonymous.send(anonymous.request("api/senders/" + own).header("Cookie", cookie)
+                            .GET());
+                    assertThat(senders.status()).as("the organization's own sender through the session: "
+                            + senders).isEqualTo(200);
+                    assertThat(senders.response().headers().allValues("Set-Cookie")).as("no new session").isEmpty();
+                })));
+        tests.add(DynamicTest.dynamicTest("sign-out ends the session", () ->
+                SecurityReport.check(HARDENING, cookieClass, () -> {
+                    String cookie = nameAndValue(sessionCookie(formSignIn(anonymous, user.name(), TestUsers.PASSWORD)
+                            .response().headers().allValues("Set-Cookie")));
+                    assertThat(anonymous.send(anonymous.request("api/senders").header("Cookie", cookie).GET())
+                            .status()).isEqualTo(200);
+                    Api.Reply out = anonymous.send(anonymous.request("logout").header("Cookie", cookie)
+                            .POST(HttpRequest.BodyPublishers.noBody()));
+                    assertThat(out.status()).as(out.toString()).isEqualTo(302);
+                    assertThat(out.header("Location")).endsWith("/login.html");
+                    Api.Reply after = anonymous.send(anonymous.request("api/senders").header("Cookie", cookie).GET());
+                    assertThat(after.status()).as(after.toString()).isEqualTo(401);
+                })));
+        return tests.stream();
+    }
+
+    /** The security headers every response of the module and the host carries, each exactly once. */
+    static void assertSecurityHeaders(Api.Reply reply) {
+        var headers = reply.response().headers();
+        assertThat(headers.allValues("Content-Security-Policy")).as("Content-Security-Policy of " + reply)
+                .singleElement().satisfies(policy -> {
+                    List<String> directives = java.util.Arrays.stream(policy.split(";")).map(String::trim).toList();
+                    assertThat(directives).contains("default-src 'self'", "script-src 'self'", "style-src 'self'",
+                            "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'");
+                    assertThat(policy).doesNotContain("'unsafe-inline'").doesNotContain("'unsafe-eval'")
+                            .doesNotContain("*");
+                });
+        assertThat(headers.allValues("X-Frame-Options")).as("X-Frame-Options of " + reply).containsExactly("DENY");
+        assertThat(headers.allValues("X-Content-Type-Options")).as("X-Content-Type-Options of " + reply)
+                .containsExactly("nosniff");
+        assertThat(headers.allValues("Referrer-Policy")).as("Referrer-Policy of " + reply)
+                .containsExactly("strict-origin-when-cross-origin");
+    }
+
+    private static String signInForm(String user, String password) {
+        return "username=" + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "&next=%2Fsenders%2F";
+    }
+
+    private static Api.Reply formSignIn(Api anonymous, String user, String password) {
+        return anonymous.post("login", "application/x-www-form-urlencoded", signInForm(user, password));
+    }
+
+    /** The one session cookie among the Set-Cookie headers. */
+    private static String sessionCookie(List<String> setCookies) {
+        List<String> sessions = setCookies.stream().filter(c -> c.startsWith("JSESSIONID=")).toList();
+        assertThat(sessions).as("session cookies in " + setCookies).hasSize(1);
+        return sessions.get(0);
+    }
+
+    /**
+     * A Set-Cookie's attributes, lower case, without spaces: "httponly", "samesite=lax", "path=/", ... Payara may
+     * write SameSite twice (its session cookie setting, and the same value again for an application that is not at
+     * the root context, as here): each must say Lax.
+     */
+    private static List<String> attributes(String setCookie) {
+        return java.util.Arrays.stream(setCookie.split(";")).skip(1)
+                .map(a -> a.trim().replace(" ", "").toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    private static String nameAndValue(String setCookie) {
+        return setCookie.split(";", 2)[0].trim();
     }
 }

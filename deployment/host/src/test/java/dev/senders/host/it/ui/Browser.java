@@ -8,6 +8,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -19,9 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 
 /**
@@ -62,6 +67,10 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-extensions", "--lang=en-US",
                 "--window-size=1280,900", "--user-data-dir=" + profile);
+        // the console ("browser" log), where Chromium reports every Content-Security-Policy violation
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriver driver;
         try {
             driver = new ChromeDriver(service, options);
@@ -89,6 +98,27 @@ final class Browser implements AutoCloseable {
                 "const done = arguments[arguments.length - 1];"
                         + "navigator.clipboard.readText().then(done, e => done('ERROR: ' + e));");
         return String.valueOf(text);
+    }
+
+    private final List<String> console = new ArrayList<>();
+
+    /** Everything the pages wrote to the console since the browser started (reading the log empties it). */
+    List<String> console() {
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            console.add(entry.getLevel() + " " + entry.getMessage());
+        }
+        return List.copyOf(console);
+    }
+
+    /** The console's reports of Content-Security-Policy violations, on every page loaded so far. */
+    List<String> contentSecurityPolicyViolations() {
+        return console().stream().filter(line -> line.contains("Content Security Policy")).toList();
+    }
+
+    /** Forgets what the console said so far (after a test provoked a violation on purpose). */
+    void clearConsole() {
+        console();
+        console.clear();
     }
 
     WebDriverWait waiting() {

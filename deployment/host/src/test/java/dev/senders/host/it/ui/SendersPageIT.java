@@ -4,6 +4,7 @@ import dev.senders.host.it.Api;
 import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
+import dev.senders.host.it.security.SecurityReport;
 import dev.senders.sandbox.LocalDnsServer;
 import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
@@ -13,6 +14,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,6 +102,18 @@ class SendersPageIT {
         browser.grantClipboard(site);
         signInThroughForm("/senders/");
         waitForTable();
+    }
+
+    /**
+     * Every test's pages (the sign-in page included) run under the Content-Security-Policy their responses carry:
+     * a violation reported in the console fails the test.
+     */
+    @AfterEach
+    void noContentSecurityPolicyViolation() {
+        if (browser != null) {
+            assertThat(browser.contentSecurityPolicyViolations()).as("Content-Security-Policy violations in the console")
+                    .isEmpty();
+        }
     }
 
     // ------------------------------------------------------------------------------------------ V1.2
@@ -598,6 +612,63 @@ class SendersPageIT {
         browser.await(ExpectedConditions.urlMatches("/senders/(index\\.html)?$"));
         waitForTable();
         assertThat(total()).isZero();
+    }
+
+    // ------------------------------------------------------------------ issue 16: the Content-Security-Policy
+
+    /**
+     * The flows that run script, under the policy the responses carry: the Senders page's add dialog, its records
+     * view and their check, the row menu and a tooltip; the host's analytics page and its campaign form; sign-out and
+     * the sign-in page. No violation in the console; and violations provoked on purpose (an inline script and an
+     * inline style) are refused and seen there, so the check can fail.
+     */
+    @Test
+    void thePagesWorkUnderTheContentSecurityPolicy() throws Throwable {
+        SecurityReport.check("6 HTTP hardening", "pages in Chromium under the CSP (Senders page flows, analytics,"
+                + " sign-in): no violation in the console", () -> {
+            Object policy = browser.script("return fetch(location.href, {cache: 'no-store'})"
+                    + ".then(r => r.headers.get('Content-Security-Policy'))");
+            assertThat(String.valueOf(policy)).contains("script-src 'self'").contains("style-src 'self'")
+                    .doesNotContain("unsafe-inline");
+
+            String email = "news@" + randomDomain();
+            addThroughDialog(email);
+            browser.find(By.id("check-again")).click();
+            awaitRecordsLoaded();
+            browser.find(By.id("dns-done")).click();
+            awaitDialogClosed();
+            openActionsMenu(email);
+            new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+            browser.await(ExpectedConditions.invisibilityOfElementLocated(By.id("row-menu")));
+            WebElement badge = awaitRow(email).findElement(By.cssSelector(".badge"));
+            new Actions(browser.driver).moveToElement(badge).perform();
+            browser.await(ExpectedConditions.visibilityOf(browser.find(By.id(badge.getDomAttribute("aria-describedby")))));
+            assertThat(browser.contentSecurityPolicyViolations()).as("violations on the Senders page").isEmpty();
+
+            browser.driver.get(site + "analytics.html");
+            browser.await(d -> !d.findElement(By.id("who")).getText().isEmpty());
+            assertThat(browser.find(By.id("who")).getText()).contains(user.organizationId());
+            browser.find(By.cssSelector("#new-campaign summary")).click();
+            browser.await(ExpectedConditions.elementToBeClickable(By.id("c-submit"))).click();
+            browser.await(ExpectedConditions.attributeToBe(By.id("form-message"), "class", "error"));
+            browser.find(By.cssSelector("form[action='logout'] button")).click();
+            browser.await(ExpectedConditions.urlContains("login.html"));
+            String next = browser.await(d -> d.findElement(By.id("next")).getDomProperty("value"));
+            assertThat(next).as("set by the sign-in page's script").isEqualTo("/analytics.html");
+            assertThat(browser.contentSecurityPolicyViolations()).as("violations on the host's pages").isEmpty();
+
+            // the control: an inline script and an inline style, added by script, are refused and reported
+            Object ran = browser.script("const s = document.createElement('script');"
+                    + " s.textContent = 'window.inlineScriptRan = true'; document.head.appendChild(s);"
+                    + " document.body.setAttribute('style', 'outline: 1px solid red');"
+                    + " return window.inlineScriptRan === true;");
+            assertThat(ran).as("the inline script ran").isEqualTo(false);
+            browser.await(d -> browser.contentSecurityPolicyViolations().size() >= 2);
+            assertThat(browser.contentSecurityPolicyViolations())
+                    .anySatisfy(line -> assertThat(line).contains("inline script"))
+                    .anySatisfy(line -> assertThat(line).contains("inline style"));
+            browser.clearConsole();
+        });
     }
 
     // ================================================================ Story 2: verification that tells the truth
