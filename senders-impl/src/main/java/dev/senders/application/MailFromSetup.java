@@ -6,7 +6,7 @@ import dev.senders.application.sending.SendersChanged;
 import dev.senders.domain.model.DnsRecord;
 import dev.senders.domain.model.Sender;
 import dev.senders.domain.model.SenderRepository;
-import dev.senders.domain.model.address.SenderAddressPolicy;
+import dev.senders.domain.model.address.MailFromDomainPolicy;
 import dev.senders.infrastructure.dns.RecordCheck;
 import dev.senders.infrastructure.ses.SesGateway;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +16,6 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A custom MAIL FROM domain (what useSend, Resend and Plunk offer): bounces come back to a subdomain of the
@@ -69,20 +68,7 @@ public class MailFromSetup {
                     + " using the domain shares", "id", "ownership not proven");
         }
         String domain = sender.getDomain();
-        String mailFrom = requested == null || requested.isBlank() ? defaultPrefix + "." + domain
-                : requested.trim().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
-        if (!mailFrom.contains(".")) {
-            mailFrom = mailFrom + "." + domain;
-        }
-        if (mailFrom.equals(domain) || !SenderAddressPolicy.isSameOrSubdomain(mailFrom, domain)) {
-            throw SendersProblem.invalid("mailFromDomain", "must be a subdomain of " + domain,
-                    "The MAIL FROM domain must be a subdomain of " + domain + ", such as mail." + domain);
-        }
-        if (!mailFrom.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
-                || mailFrom.length() > 253) {
-            throw SendersProblem.invalid("mailFromDomain", "invalid host name",
-                    "The MAIL FROM domain is not a valid host name");
-        }
+        String mailFrom = MailFromDomainPolicy.parse(requested, domain, defaultPrefix);
         RecordCheck probe = dns.check(List.of(new DnsRecord("CNAME", mailFrom, mailFrom, domain, "-", true, "probe")))
                 .get(0);
         // the checker lists CNAME targets as they are, and records of other types with their type in front

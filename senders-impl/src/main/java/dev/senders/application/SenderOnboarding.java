@@ -66,8 +66,9 @@ public class SenderOnboarding {
         String org = tenant.organizationId();
         senders.lockOrganization(org);
 
+        // NEWS@acme.io and news@acme.io are one sender; the first spelling is kept
         if (senders.findByEmail(org, address.emailAddress()).isPresent()) {
-            throw SendersProblem.conflict("sender-exists", "Sender already exists");
+            throw senderExists();
         }
         if (senders.countPending(org) >= pendingLimit) {
             throw SendersProblem.conflict("pending-limit", "At most " + pendingLimit
@@ -87,10 +88,19 @@ public class SenderOnboarding {
             // parent or a subdomain, this organization must also prove ownership with its own TXT record.
             sender.setOwnershipRequired(senders.heldByAnotherOrganization(org, address.domain()));
         }
-        senders.add(sender);
+        try {
+            senders.add(sender);
+        } catch (SenderRepository.DuplicateAddress e) {
+            // only if the organization's lock was bypassed: the database's unique index is the last line of defence
+            throw senderExists();
+        }
         audit.record(tenant, "sender.added", "sender", sender.getId(), address.emailAddress());
         changes.fire(new SendersChanged(org));
         return new Added(sender, address);
+    }
+
+    private static SendersProblem senderExists() {
+        return SendersProblem.conflict("sender-exists", "Sender already exists", SenderAddressPolicy.FIELD);
     }
 
     /** A second sender on a domain the organization already has shares its tokens and its status. */

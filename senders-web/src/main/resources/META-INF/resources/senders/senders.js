@@ -679,6 +679,28 @@
     const value = emailInput.value.trim();
     if (value !== '') setEmailError(validateEmail(value));
   });
+  /**
+   * A line break inside pasted or dropped text is a header-injection attempt (an address, then "Bcc: ..."). An email
+   * input removes line breaks before the script or the server sees the value, turning it into one word the server
+   * would refuse for another reason ("not a group"), so the page refuses it here, with the server's words. Line breaks
+   * only around the address (a copied line) are harmless and left to the browser.
+   */
+  const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
+  const LINE_BREAK_MESSAGE = "The email address can't contain line breaks";
+
+  function refuseLineBreaks(event, text) {
+    if (typeof text === 'string' && LINE_BREAK.test(text.trim())) {
+      event.preventDefault();
+      setEmailError(LINE_BREAK_MESSAGE);
+      emailInput.focus();
+    }
+  }
+  emailInput.addEventListener('paste', (event) => {
+    refuseLineBreaks(event, event.clipboardData && event.clipboardData.getData('text/plain'));
+  });
+  emailInput.addEventListener('drop', (event) => {
+    refuseLineBreaks(event, event.dataTransfer && event.dataTransfer.getData('text/plain'));
+  });
   emailInput.addEventListener('input', () => {
     // once an error is shown, it follows the typing; a valid address clears it at once
     if (emailInput.getAttribute('aria-invalid') === 'true') setEmailError(validateEmail(emailInput.value.trim()));
@@ -1101,17 +1123,39 @@
   $('next-page').addEventListener('click', () => loadPage(currentPage + 1));
   document.body.append(el('span', {id: 'show-records-hint', hidden: true, text: 'Shows its DNS records'}));
 
+  /**
+   * The sandbox banner's text: which provider is a local stand-in on this machine and which is real (the demo with
+   * only RESEND_API_KEY set has a local SES and the real Resend). Same words as the demo's welcome text.
+   */
+  function sandboxText(sesLocal, resendLocal) {
+    if (sesLocal && resendLocal) return 'Sandbox: no email leaves this machine';
+    if (sesLocal) return 'Sandbox: Amazon SES is local, Resend is real: email sent through Resend leaves this machine';
+    if (resendLocal) {
+      return 'Sandbox: Resend is local, Amazon SES is real: email sent through Amazon SES leaves this machine';
+    }
+    return 'Sandbox: Amazon SES and Resend are both real: email sent through them leaves this machine';
+  }
+
   api('senders/account').then((account) => {
-    if (account && account.localSandbox === true) $('sandbox-banner').hidden = false;
-    if (account && account.ses && account.ses.sandbox === true) {
-      const quota = account.ses.max24HourSend >= 0 ? account.ses.max24HourSend : 200;
-      const rate = account.ses.maxSendRate >= 0 ? account.ses.maxSendRate : 1;
-      $('ses-sandbox-text').textContent = 'Your Amazon SES account is in the SES sandbox: at most ' + quota +
-        ' emails a day, ' + rate + ' per second, and only to verified addresses. Request production access in' +
-        ' the AWS console before sending campaigns.';
+    if (!account) return;
+    const ses = account.ses || {};
+    const resend = account.resend || {};
+    if (account.localSandbox === true) {
+      $('sandbox-banner').textContent = sandboxText(ses.local === true, resend.local === true);
+      $('sandbox-banner').hidden = false;
+    }
+    if (ses.sandbox === true) {
+      // the account-wide quota is for platform admins only; an organization hears what it means for it
+      const wide = account.accountWide && account.accountWide.ses;
+      $('ses-sandbox-text').textContent = wide && wide.max24HourSend >= 0
+        ? 'Your Amazon SES account is in the SES sandbox: at most ' + wide.max24HourSend + ' emails a day, ' +
+          wide.maxSendRate + ' per second, and only to verified addresses. Request production access in the AWS' +
+          ' console before sending campaigns.'
+        : 'Amazon SES is in its sandbox on this platform: email sent through it goes only to verified addresses,' +
+          ' and only a few a day. Ask the platform\'s administrators before sending campaigns.';
       $('ses-sandbox-banner').hidden = false;
     }
-  }).catch(() => { /* the banner is optional */ });
+  }).catch(() => { /* the banners are optional */ });
 
   loadPage(1);
   setInterval(refreshRelativeTimes, 30000);

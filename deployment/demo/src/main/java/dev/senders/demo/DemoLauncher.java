@@ -43,6 +43,8 @@ public final class DemoLauncher implements AutoCloseable {
     private final List<AutoCloseable> sandbox = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> mailViewers = new ArrayList<>();
+    private boolean sesLocal;
+    private boolean resendLocal;
 
     private DemoLauncher(Options options) {
         this.options = options;
@@ -103,6 +105,8 @@ public final class DemoLauncher implements AutoCloseable {
     private void startSandbox() {
         boolean realSes = present("AWS_ACCESS_KEY_ID") && present("AWS_SECRET_ACCESS_KEY");
         boolean realResend = present("RESEND_API_KEY");
+        sesLocal = !realSes;
+        resendLocal = !realResend;
         if (realSes && realResend) {
             return;
         }
@@ -216,11 +220,34 @@ public final class DemoLauncher implements AutoCloseable {
         System.out.println("   carol, dave   organization globex");
         System.out.println("   admin         platform admin");
         if (!mailViewers.isEmpty()) {
-            System.out.println(" Sandbox: no email leaves this machine. Sent mail: " + String.join("  ", mailViewers));
+            System.out.println(" " + sandboxText(sesLocal, resendLocal) + ".");
+            System.out.println("   Sent mail (local): " + String.join("  ", mailViewers));
         }
         System.out.println(" Database: embedded PostgreSQL, data in " + options.dataDirectory().resolve("pgdata"));
         System.out.println(" Stop with Ctrl+C.");
         System.out.println("==============================================================");
+    }
+
+    /**
+     * The sandbox line: which provider is the local stand-in and which is real, in the words of the Senders page's
+     * banner; "no email leaves this machine" only when both are local.
+     */
+    static String sandboxText(boolean sesLocal, boolean resendLocal) {
+        if (sesLocal && resendLocal) {
+            return "Sandbox: no email leaves this machine";
+        }
+        if (sesLocal) {
+            return "Sandbox: Amazon SES is local, Resend is real: email sent through Resend leaves this machine";
+        }
+        if (resendLocal) {
+            return "Sandbox: Resend is local, Amazon SES is real: email sent through Amazon SES leaves this machine";
+        }
+        return "Sandbox: Amazon SES and Resend are both real: email sent through them leaves this machine";
+    }
+
+    /** The sandbox line of this run's welcome text (both local unless credentials were found). */
+    String sandboxText() {
+        return sandboxText(sesLocal, resendLocal);
     }
 
     @Override

@@ -42,9 +42,13 @@ class DemoLauncherTest {
 
             HttpResponse<String> page = get(base.resolve("senders/"), ALICE);
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("Senders").contains("Sandbox: no email leaves this machine");
+            assertThat(page.body()).contains("Senders").contains("id=\"sandbox-banner\"");
 
-            assertThat(get(base.resolve("api/senders/account"), ALICE).body()).contains("\"localSandbox\":true");
+            // without credentials both providers are the local stand-ins, and the page says so (senders.js)
+            String account = get(base.resolve("api/senders/account"), ALICE).body();
+            assertThat(account).contains("\"localSandbox\":true");
+            assertThat(account.replace(" ", "")).contains("\"ses\":{\"local\":true").contains("\"resend\":{\"local\":true");
+            assertThat(demo.sandboxText()).isEqualTo("Sandbox: no email leaves this machine");
             HttpResponse<String> added = HTTP.send(HttpRequest.newBuilder(base.resolve("api/senders"))
                     .header("Authorization", ALICE).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"emailAddress\":\"news@demo-shop.com\"}")).build(),
@@ -57,6 +61,19 @@ class DemoLauncherTest {
             HttpResponse<String> list = get(again.baseUri().resolve("api/senders"), ALICE);
             assertThat(list.statusCode()).as(() -> list.body() + "\n" + serverLog()).isEqualTo(200);
             assertThat(list.body()).contains("news@demo-shop.com");
+        }
+    }
+
+    /** Issue 16: the welcome text tells which provider is local and which is real (e.g. only RESEND_API_KEY set). */
+    @Test
+    void theSandboxLineSaysWhichProviderIsLocalAndWhichIsReal() {
+        assertThat(DemoLauncher.sandboxText(true, true)).isEqualTo("Sandbox: no email leaves this machine");
+        assertThat(DemoLauncher.sandboxText(true, false)).isEqualTo(
+                "Sandbox: Amazon SES is local, Resend is real: email sent through Resend leaves this machine");
+        assertThat(DemoLauncher.sandboxText(false, true)).isEqualTo(
+                "Sandbox: Resend is local, Amazon SES is real: email sent through Amazon SES leaves this machine");
+        for (boolean[] mixed : new boolean[][]{{true, false}, {false, true}, {false, false}}) {
+            assertThat(DemoLauncher.sandboxText(mixed[0], mixed[1])).doesNotContain("no email leaves");
         }
     }
 

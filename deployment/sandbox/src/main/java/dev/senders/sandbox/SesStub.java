@@ -265,6 +265,16 @@ public final class SesStub extends StubServer {
         this.maxSendRate = maxSendRate;
     }
 
+    /** GetSendQuota's Max24HourSend now. */
+    public double max24HourSend() {
+        return max24HourSend;
+    }
+
+    /** GetSendQuota's MaxSendRate now. */
+    public double maxSendRate() {
+        return maxSendRate;
+    }
+
     public void setSendingEnabled(boolean enabled) {
         this.sendingEnabled = enabled;
     }

@@ -10,7 +10,8 @@ public interface SenderUsageCheck {
 
     /**
      * @param organizationId the sender's organization
-     * @param emailAddress   the sender address, lower-case domain
+     * @param emailAddress   the sender address, lower-case domain, local part as first typed: compare ignoring case
+     *                       ({@code NEWS@acme.io} and {@code news@acme.io} are one sender)
      * @return a human-readable reason when the address is in use (removal is then refused with 409), else empty
      */
     Optional<String> activeUse(String organizationId, String emailAddress);

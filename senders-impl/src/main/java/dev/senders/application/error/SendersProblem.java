@@ -45,6 +45,11 @@ public class SendersProblem extends RuntimeException {
         return new SendersProblem(409, type, "Conflict", detail);
     }
 
+    /** A 409 about one field of the request; its reason is the type. */
+    public static SendersProblem conflict(String type, String detail, String field) {
+        return new SendersProblem(409, type, "Conflict", detail, field, type);
+    }
+
     public static SendersProblem unauthenticated() {
         return new SendersProblem(401, "unauthenticated", "Authentication required",
                 "Sign in to use the Senders API");

@@ -3,7 +3,9 @@ package dev.senders.domain.model;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,8 +39,14 @@ public class SenderRepository {
                 .findFirst();
     }
 
+    /**
+     * The organization's sender with this address, ignoring case ({@code NEWS@acme.io} is {@code news@acme.io}: the
+     * same sender, which the database enforces with its unique index on {@code (organization_id,
+     * lower(email_address))}).
+     */
     public Optional<Sender> findByEmail(String organizationId, String emailAddress) {
-        return em.createQuery("select s from Sender s where s.organizationId = :org and s.emailAddress = :email",
+        return em.createQuery("select s from Sender s where s.organizationId = :org"
+                                + " and lower(s.emailAddress) = lower(:email) order by s.id",
                         Sender.class)
                 .setParameter("org", organizationId)
                 .setParameter("email", emailAddress)
@@ -184,10 +192,42 @@ public class SenderRepository {
                 .findFirst();
     }
 
+    /** The organization already has a sender with this address (in any case): the database's unique index said so. */
+    public static final class DuplicateAddress extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateAddress(Throwable cause) {
+            super("the organization already has a sender with this address", cause);
+        }
+    }
+
+    /**
+     * Inserts a new sender.
+     *
+     * @throws DuplicateAddress when the database refuses it as a second sender with the same address (the only unique
+     *                          rule a new, non-default sender can break); the transaction is then rolled back
+     */
     public Sender add(Sender sender) {
-        em.persist(sender);
-        em.flush();
+        try {
+            em.persist(sender);
+            em.flush();
+        } catch (PersistenceException e) {
+            if (isUniqueViolation(e)) {
+                throw new DuplicateAddress(e);
+            }
+            throw e;
+        }
         return sender;
+    }
+
+    /** SQLSTATE 23505 (unique_violation) anywhere in the cause chain. */
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void remove(Sender sender) {

@@ -64,6 +64,11 @@ public class SendRateLimiter {
 
     private ProxyManager<String> buckets;
 
+    /** The most of a provider's rate one organization may take while another one sends too (1: no such limit). */
+    public double organizationShare() {
+        return Math.min(1.0, organizationShare);
+    }
+
     @PostConstruct
     void init() {
         buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)

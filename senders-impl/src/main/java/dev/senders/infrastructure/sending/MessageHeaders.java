@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Checks and encodes the header fields of an {@link EmailMessage} the same way for every provider (uses Jakarta Mail).
@@ -24,6 +22,9 @@ import java.util.regex.Pattern;
  *     local part is refused (neither SES v1 nor the module supports SMTPUTF8).</li>
  *     <li>A mailbox with a display name is formatted per RFC 5322 (quoted when needed) and RFC 2047 (encoded words
  *     for non-ASCII names), e.g. {@code "Acme, Inc." <news@acme.com>} or {@code =?UTF-8?Q?Zo=C3=AB?= <z@acme.com>}.</li>
+ *     <li>Extra headers may not set a field the module or the provider sets ({@link EmailMessage#isReservedHeader}:
+ *     {@code From}, {@code Message-ID}, {@code Date}, {@code DKIM-Signature}, {@code Return-Path}, {@code Resent-*},
+ *     ...); their values follow the rule above.</li>
  *     <li>Tag names and values are reduced to the characters SES and Resend accept: ASCII letters, digits, {@code _}
  *     and {@code -}, at most {@value #MAX_TAG_LENGTH} characters; others become {@code _}.</li>
  * </ul>
@@ -35,13 +36,6 @@ public final class MessageHeaders {
     public static final String ORGANIZATION_TAG = "organization";
     /** Tag carrying {@link EmailMessage#campaignId()} when there is one; it overrides a message tag of the same name. */
     public static final String CAMPAIGN_TAG = "campaign";
-
-    /** Header names the module sets itself; a message may not override them through {@link EmailMessage#headers()}. */
-    static final Set<String> RESERVED_HEADERS = Set.of("from", "sender", "to", "cc", "bcc", "reply-to", "subject",
-            "return-path", "mime-version", "content-type", "content-transfer-encoding");
-
-    /** RFC 5322 field name: printable US-ASCII except the colon. */
-    private static final Pattern HEADER_NAME = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]{1,76}");
 
     private MessageHeaders() {
     }
@@ -141,15 +135,19 @@ public final class MessageHeaders {
         return IDN.toASCII(d).toLowerCase(Locale.ROOT);
     }
 
-    /** The extra headers, checked: valid names, not one the module sets itself, no control characters in values. */
+    /**
+     * The extra headers, checked: valid names, none reserved ({@link EmailMessage#isReservedHeader}: an
+     * {@link EmailMessage} already refuses them when built; checked again here for every other caller), no control
+     * characters in values.
+     */
     public static Map<String, String> headers(Map<String, String> headers) {
         Map<String, String> out = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
-            if (name == null || !HEADER_NAME.matcher(name).matches()) {
+            if (!EmailMessage.isHeaderName(name)) {
                 throw new InvalidMessageException("a header name is not a valid RFC 5322 field name"
                         + " (printable ASCII without ':' or spaces)");
             }
-            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            if (EmailMessage.isReservedHeader(name)) {
                 throw new InvalidMessageException("header " + name + " cannot be set as an extra header");
             }
             requireClean("header " + name, value, true);

@@ -1,5 +1,6 @@
 package dev.senders.infrastructure.sending;
 
+import dev.senders.infrastructure.network.LoopbackHost;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * never logged, never in {@link #toString()}.
  * <table>
  *     <caption>Keys</caption>
- *     <tr><td>{@code senders.resend.base-url}</td><td>{@value #DEFAULT_BASE_URL}</td></tr>
+ *     <tr><td>{@code senders.resend.base-url}</td><td>{@value #DEFAULT_BASE_URL}; https, or http on a loopback host
+ *     only (checked at startup by {@code SettingsCheck})</td></tr>
  *     <tr><td>{@code senders.resend.api-key}</td><td>else {@code RESEND_API_KEY}; none: every Resend send fails</td></tr>
  *     <tr><td>{@code senders.resend.timeout}</td><td>{@code PT10S}, connect and read timeout of each HTTP call</td></tr>
  *     <tr><td>{@code senders.resend.max-retries}</td><td>3, retries of a 429 answer</td></tr>
@@ -34,17 +36,35 @@ public class ResendSettings {
     @Inject
     Config config;
 
+    /**
+     * {@code senders.resend.base-url}: an https URL; plain http only for a loopback host ({@link LoopbackHost}: a local
+     * stand-in, as in the demo and the tests), since the API key travels in every request.
+     *
+     * @throws IllegalArgumentException naming the key when the value is not a URL, or not https off loopback
+     */
     public URI baseUrl() {
         String value = string("senders.resend.base-url").orElse(DEFAULT_BASE_URL);
+        URI uri;
         try {
-            URI uri = URI.create(value);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("not an absolute http(s) URL");
-            }
-            return uri;
+            uri = URI.create(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("senders.resend.base-url is not a valid URL: " + value, e);
+            throw new IllegalArgumentException("senders.resend.base-url is not a valid URL", e);
         }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new IllegalArgumentException("senders.resend.base-url is not an absolute https URL");
+        }
+        if (scheme.equals("http") && !LoopbackHost.is(uri)) {
+            throw new IllegalArgumentException("senders.resend.base-url must be https (http only for a loopback host:"
+                    + " localhost, 127.0.0.0/8, ::1), since every request carries the API key; it is http to "
+                    + uri.getHost());
+        }
+        return uri;
+    }
+
+    /** Whether the Resend API is a local stand-in on this machine (a loopback base URL), not Resend itself. */
+    public boolean local() {
+        return LoopbackHost.is(baseUrl());
     }
 
     /** {@code senders.resend.api-key}, else {@code RESEND_API_KEY}. */

@@ -1,5 +1,6 @@
 package dev.senders.infrastructure.ses;
 
+import dev.senders.infrastructure.network.LoopbackHost;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
@@ -28,6 +29,11 @@ public class SesSettings {
     /** A local or private endpoint instead of the public SES endpoint of the region. */
     public Optional<URI> endpointOverride() {
         return config.getOptionalValue("senders.ses.endpoint", String.class).filter(s -> !s.isBlank()).map(URI::create);
+    }
+
+    /** Whether SES is a local stand-in on this machine: an endpoint override on a loopback host. */
+    public boolean local() {
+        return endpointOverride().map(LoopbackHost::is).orElse(false);
     }
 
     public Optional<String> accessKeyId() {

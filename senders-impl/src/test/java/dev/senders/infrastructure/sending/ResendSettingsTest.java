@@ -63,6 +63,32 @@ class ResendSettingsTest {
                 .hasMessageContaining("senders.resend.max-retries");
         assertThatThrownBy(() -> settings(Map.of("senders.resend.base-url", "api.resend.com")).baseUrl())
                 .hasMessageContaining("senders.resend.base-url");
+        assertThatThrownBy(() -> settings(Map.of("senders.resend.base-url", "ftp://api.resend.com")).baseUrl())
+                .hasMessageContaining("senders.resend.base-url");
+        assertThatThrownBy(() -> settings(Map.of("senders.resend.base-url", "https://exa mple.com")).baseUrl())
+                .hasMessageContaining("senders.resend.base-url");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"http://api.resend.com", "HTTP://api.resend.com/",
+            "http://10.0.0.5:8080", "http://192.168.1.1", "http://[2001:db8::1]", "http://localhost.evil.com",
+            "http://127.0.0.1.nip.io", "http://0.0.0.0:9000", "http://user:pass@api.resend.com"})
+    void plainHttpOffLoopbackIsRefused(String url) {
+        ResendSettings s = settings(Map.of("senders.resend.base-url", url, "senders.resend.api-key", "re_secret_key"));
+        assertThatThrownBy(s::baseUrl).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("senders.resend.base-url").hasMessageContaining("https")
+                .hasMessageNotContaining("re_secret_key").hasMessageNotContaining("pass");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "https://api.resend.com, false", "https://10.0.0.5:8443, false", "http://127.0.0.1:9999, true",
+            "http://127.1.2.3, true", "http://localhost:8080/, true", "http://LOCALHOST, true", "http://[::1]:9000, true",
+            "https://127.0.0.1:9443, true", "http://[::ffff:127.0.0.1]:80, true"})
+    void httpsAnywhereAndHttpOnLoopback(String url, boolean local) {
+        ResendSettings s = settings(Map.of("senders.resend.base-url", url));
+        assertThat(s.baseUrl()).isEqualTo(URI.create(url));
+        assertThat(s.local()).isEqualTo(local);
     }
 
     @Test

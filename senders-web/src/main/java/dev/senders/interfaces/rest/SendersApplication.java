@@ -55,7 +55,8 @@ import java.util.Set;
                                 content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(ref = "Problem"),
                                         examples = @ExampleObject(name = "exists", value = "{\"type\":"
                                                 + "\"urn:senders:problem:sender-exists\",\"title\":\"Conflict\","
-                                                + "\"status\":409,\"detail\":\"Sender already exists\"}"))),
+                                                + "\"status\":409,\"detail\":\"Sender already exists\","
+                                                + "\"field\":\"emailAddress\",\"reason\":\"sender-exists\"}"))),
                         @APIResponse(name = "TooManyRequests", responseCode = "429",
                                 description = "Inside the verify cooldown; see Retry-After",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(ref = "Problem"))),

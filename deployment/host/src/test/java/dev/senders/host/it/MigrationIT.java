@@ -141,4 +141,61 @@ class MigrationIT {
                     "s@victim.com verifying required");
         }
     }
+
+    @Test
+    void anAddressInAnotherCaseIsTheSameSender() throws SQLException {
+        SchemaMigration.flyway(fresh).migrate();
+        try (Connection c = fresh.getConnection(); var s = c.createStatement()) {
+            s.execute("insert into senders (organization_id, email_address, domain) values ('o1', 'NEWS@acme.io',"
+                    + " 'acme.io')");
+            assertThatThrownBy(() -> s.execute("insert into senders (organization_id, email_address, domain)"
+                    + " values ('o1', 'news@acme.io', 'acme.io')"))
+                    .hasMessageContaining("senders_org_email_ci_unique");
+            // another organization has its own
+            s.execute("insert into senders (organization_id, email_address, domain) values ('o2', 'news@acme.io',"
+                    + " 'acme.io')");
+            try (var rs = s.executeQuery("select email_address from senders where organization_id = 'o1'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("kept as first typed").isEqualTo("NEWS@acme.io");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    /** Senders an earlier version let in twice with different case survive the migration that makes case not count. */
+    @Test
+    void senderAddressesDifferingInCaseFromBeforeAreKept() throws SQLException {
+        org.flywaydb.core.api.MigrationInfo caseMigration = java.util.Arrays.stream(
+                        SchemaMigration.flyway(fresh).info().all())
+                .filter(m -> m.getScript().contains("sender_address_case_insensitive")).findFirst().orElseThrow();
+        org.flywaydb.core.api.MigrationInfo before = java.util.Arrays.stream(SchemaMigration.flyway(fresh).info().all())
+                .filter(m -> m.getVersion() != null && m.getVersion().compareTo(caseMigration.getVersion()) < 0)
+                .reduce((a, b) -> b).orElseThrow();
+        org.flywaydb.core.Flyway.configure(SchemaMigration.class.getClassLoader())
+                .configuration(SchemaMigration.flyway(fresh).getConfiguration())
+                .target(before.getVersion()).load().migrate();
+        try (Connection c = fresh.getConnection(); var s = c.createStatement()) {
+            s.execute("insert into senders (organization_id, email_address, domain) values"
+                    + " ('o1', 'news@acme.io', 'acme.io'), ('o1', 'NEWS@acme.io', 'acme.io'),"
+                    + " ('o1', 'News@acme.io', 'acme.io'), ('o2', 'NEWS@acme.io', 'acme.io')");
+        }
+
+        MigrateResult result = SchemaMigration.flyway(fresh).migrate();
+        assertThat(result.success).isTrue();
+
+        try (Connection c = fresh.getConnection(); var s = c.createStatement()) {
+            try (var rs = s.executeQuery("select organization_id, email_address, case_duplicate from senders"
+                    + " order by id")) {
+                var rows = new java.util.ArrayList<String>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getBoolean(3));
+                }
+                assertThat(rows).containsExactly("o1 news@acme.io false", "o1 NEWS@acme.io true",
+                        "o1 News@acme.io true", "o2 NEWS@acme.io false");
+            }
+            assertThatThrownBy(() -> s.execute("insert into senders (organization_id, email_address, domain)"
+                    + " values ('o1', 'nEWS@acme.io', 'acme.io')"))
+                    .hasMessageContaining("senders_org_email_ci_unique");
+        }
+    }
 }

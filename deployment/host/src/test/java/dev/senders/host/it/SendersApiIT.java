@@ -279,24 +279,6 @@ class SendersApiIT {
                 .filter(c -> domain.equals(c.params().get("Domain")))).hasSize(3);
     }
 
-    @Test
-    void theAccountEndpointTellsWhenSesIsInItsSandbox() {
-        TestEnvironment.ses().setSendQuota(200, 1);
-        try {
-            JsonObject account = api.get("api/senders/account").json();
-            JsonObject ses = account.getJsonObject("ses");
-            assertThat(ses.getBoolean("available")).isTrue();
-            assertThat(ses.getBoolean("sandbox")).isTrue();
-            assertThat(ses.getJsonNumber("max24HourSend").doubleValue()).isEqualTo(200.0);
-            assertThat(ses.getJsonNumber("maxSendRate").doubleValue()).isEqualTo(1.0);
-            assertThat(account.getJsonObject("resend").getJsonNumber("enforcedRatePerSecond").doubleValue())
-                    .isEqualTo(TestEnvironment.RESEND_RATE);
-            assertThat(account.getBoolean("localSandbox")).isFalse();
-        } finally {
-            TestEnvironment.ses().setSendQuota(SesStub.DEFAULT_MAX_24_HOUR_SEND, SesStub.DEFAULT_MAX_SEND_RATE);
-        }
-    }
-
     private static List<String> purposes(JsonArray records) {
         return records.stream().map(r -> ((JsonObject) r).getString("purpose")).toList();
     }

@@ -342,6 +342,7 @@ class VerificationIT {
         Api.Reply outside = api.post("api/senders/" + id + "/mail-from", "{\"mailFromDomain\":\"bounce.other.com\"}");
         assertThat(outside.status()).isEqualTo(400);
         assertThat(outside.json().getString("field")).isEqualTo("mailFromDomain");
+        assertThat(outside.json().getString("reason")).isEqualTo("not-a-subdomain");
 
         TestEnvironment.dns().restartWith(TestEnvironment.zone()
                 .mx("mail." + domain, "feedback-smtp.ap-southeast-1.amazonses.com", 10)

@@ -1,21 +1,12 @@
 package dev.senders.domain.model.address;
 
-import static java.lang.Character.UnicodeScript.BOPOMOFO;
-import static java.lang.Character.UnicodeScript.HAN;
-import static java.lang.Character.UnicodeScript.HANGUL;
-import static java.lang.Character.UnicodeScript.HIRAGANA;
-import static java.lang.Character.UnicodeScript.KATAKANA;
-import static java.lang.Character.UnicodeScript.LATIN;
-
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
 import dev.senders.application.error.SendersProblem;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import java.lang.Character.UnicodeScript;
 import java.net.IDN;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -30,7 +21,8 @@ import java.util.stream.Collectors;
  * <table>
  *   <caption>Reason codes</caption>
  *   <tr><td>{@code required}</td><td>null, empty or blank</td></tr>
- *   <tr><td>{@code line-break}</td><td>CR, LF, NEL, U+2028 or U+2029 anywhere (header injection), even at the ends</td></tr>
+ *   <tr><td>{@code line-break}</td><td>CR, LF, NEL, U+2028 or U+2029 anywhere (header injection), even at the ends;
+ *       also one written out as text: {@code %0d%0a}, {@code \r\n}, {@code &#10;} ... ({@link LineBreaks})</td></tr>
  *   <tr><td>{@code too-long}</td><td>address &gt; 254, local part &gt; 64, domain &gt; 253 or a label &gt; 63 (A-label)
  *       characters; the detail names the part</td></tr>
  *   <tr><td>{@code control-character}</td><td>a control (NUL, TAB, DEL, ...) or invisible format character (zero
@@ -50,13 +42,16 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code non-ascii-local-part}</td><td>SES cannot send from SMTPUTF8 local parts</td></tr>
  *   <tr><td>{@code local-part-dots}</td><td>leading, trailing or consecutive dots in the local part</td></tr>
  *   <tr><td>{@code invalid-local-part}</td><td>a character that is not RFC 5322 atext</td></tr>
- *   <tr><td>{@code empty-label}</td><td>{@code a@b..com}, {@code a@.b.com} (one trailing dot is allowed and
- *       removed)</td></tr>
+ *   <tr><td>{@code empty-label}</td><td>{@code a@b..com}, {@code a@.b.com}, {@code a@b.com..}</td></tr>
+ *   <tr><td>{@code trailing-dot}</td><td>{@code a@b.com.}: the absolute form of a DNS name, which RFC 5321 addresses
+ *       don't have</td></tr>
  *   <tr><td>{@code underscore}</td><td>an underscore in the domain</td></tr>
  *   <tr><td>{@code hyphen-edge}</td><td>a domain label starting or ending with a hyphen</td></tr>
- *   <tr><td>{@code invalid-domain}</td><td>anything else IDNA (STD3 rules), Guava or punycode decoding rejects</td></tr>
  *   <tr><td>{@code mixed-script}</td><td>a label mixing scripts, e.g. Latin with a Cyrillic "а" (homograph), also
- *       when given as {@code xn--} A-label</td></tr>
+ *       when given as {@code xn--} A-label ({@link Homographs})</td></tr>
+ *   <tr><td>{@code homograph}</td><td>a label written only with Cyrillic or Greek letters that look like Latin ones
+ *       ({@code аррӏе.com}), outside the TLDs where that script is at home ({@link Homographs})</td></tr>
+ *   <tr><td>{@code invalid-domain}</td><td>anything else IDNA (STD3 rules), Guava or punycode decoding rejects</td></tr>
  *   <tr><td>{@code localhost}</td><td>{@code localhost} and {@code *.localhost}</td></tr>
  *   <tr><td>{@code single-label}</td><td>a domain without a dot</td></tr>
  *   <tr><td>{@code reserved-tld}</td><td>a configured reserved TLD ({@code test}, {@code local}, ...)</td></tr>
@@ -69,10 +64,9 @@ import java.util.stream.Collectors;
  *       normalised address</td></tr>
  * </table>
  *
- * <p>Mixed scripts: Common and Inherited characters (digits, hyphen, combining marks) are neutral; a label may
- * otherwise use one script, or one of the Unicode TR 39 "highly restrictive" combinations: Latin + Han + Hiragana +
- * Katakana, Latin + Han + Hangul, Latin + Han + Bopomofo. Whole-script confusables (an all-Cyrillic label that looks
- * Latin) are not detected.
+ * <p>Homographs ({@link Homographs}) are checked on the labels as typed, before the conversion to A-labels, so that a
+ * look-alike letter the JDK's IDNA 2003 tables don't know (Cyrillic "ӏ") is still named for what it is. Full-width
+ * Latin letters are mapped to ASCII by IDNA and accepted as that ASCII domain.
  */
 public final class SenderAddressPolicy {
 
@@ -87,10 +81,6 @@ public final class SenderAddressPolicy {
     static final int MAX_LABEL = 63;
 
     private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
-    private static final List<Set<UnicodeScript>> ALLOWED_SCRIPT_MIXES = List.of(
-            EnumSet.of(LATIN, HAN, HIRAGANA, KATAKANA),
-            EnumSet.of(LATIN, HAN, HANGUL),
-            EnumSet.of(LATIN, HAN, BOPOMOFO));
 
     private final Set<String> reservedDomains;
     private final Set<String> reservedTlds;
@@ -128,12 +118,16 @@ public final class SenderAddressPolicy {
         if (raw == null || raw.isBlank()) {
             throw problem("required", "Enter an email address");
         }
-        if (raw.chars().anyMatch(SenderAddressPolicy::isLineBreak)) {
+        if (LineBreaks.containsRaw(raw)) {
             throw problem("line-break", "The email address can't contain line breaks");
         }
         String s = trim(raw);
         if (s.isEmpty()) {
             throw problem("required", "Enter an email address");
+        }
+        if (LineBreaks.containsEscaped(s)) {
+            throw problem("line-break", "The email address can't contain line breaks, also not written as %0A, \\n"
+                    + " or &#10;");
         }
         if (s.length() > MAX_ADDRESS) {
             throw tooLong("The email address is longer than " + MAX_ADDRESS + " characters");
@@ -156,7 +150,7 @@ public final class SenderAddressPolicy {
         }
         String domain = toAsciiDomain(domainInput);
         String domainUnicode = IDN.toUnicode(domain, IDN.USE_STD3_ASCII_RULES);
-        checkScripts(domain, domainUnicode);
+        checkDecodable(domain, domainUnicode);
         if (localPart.length() + 1 + domain.length() > MAX_ADDRESS) {
             throw tooLong("The email address is longer than " + MAX_ADDRESS + " characters");
         }
@@ -267,18 +261,25 @@ public final class SenderAddressPolicy {
 
     // ---- domain checks ----
 
-    /** Lower-cases, removes one trailing dot, checks the labels and converts to A-labels. */
+    /** Lower-cases, checks the labels (homographs included) and converts to A-labels. */
     private static String toAsciiDomain(String input) {
         // IDNA treats these as dots too; make the label checks see what IDN.toASCII will see
         String domain = input.replace('\u3002', '.').replace('\uFF0E', '.').replace('\uFF61', '.')
                 .toLowerCase(Locale.ROOT);
-        if (domain.endsWith(".")) {
+        boolean trailingDot = domain.endsWith(".");
+        if (trailingDot) {
             domain = domain.substring(0, domain.length() - 1);
         }
-        for (String label : domain.split("\\.", -1)) {
+        String[] labels = domain.split("\\.", -1);
+        for (String label : labels) {
             if (label.isEmpty()) {
                 throw problem("empty-label", "The domain can't start with a dot or contain two dots in a row");
             }
+        }
+        if (trailingDot) {
+            throw problem("trailing-dot", "The domain can't end with a dot: enter it without the final dot");
+        }
+        for (String label : labels) {
             if (label.indexOf('_') >= 0) {
                 throw problem("underscore", "The domain can't contain underscores");
             }
@@ -289,6 +290,7 @@ public final class SenderAddressPolicy {
                 throw labelTooLong();
             }
         }
+        checkHomographs(labels);
         String ascii;
         try {
             ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
@@ -305,8 +307,22 @@ public final class SenderAddressPolicy {
         return ascii;
     }
 
-    /** Rejects undecodable {@code xn--} labels and labels mixing scripts (checked on the decoded U-labels). */
-    private static void checkScripts(String ascii, String unicode) {
+    /** Rejects labels that imitate other ones ({@link Homographs}), as typed or as {@code xn--} A-labels. */
+    private static void checkHomographs(String[] labels) {
+        String tld = labels[labels.length - 1];
+        for (String label : labels) {
+            switch (Homographs.check(label, tld)) {
+                case MIXED_SCRIPT -> throw problem("mixed-script", "A part of the domain mixes letters from different"
+                        + " alphabets, which is used to imitate other domains");
+                case WHOLE_SCRIPT_LOOKALIKE -> throw problem("homograph", "A part of the domain is written in"
+                        + " Cyrillic or Greek letters that look like Latin ones, which is used to imitate other domains");
+                case NONE -> { }
+            }
+        }
+    }
+
+    /** Rejects {@code xn--} labels that do not decode (checked on the converted domain). */
+    private static void checkDecodable(String ascii, String unicode) {
         String[] asciiLabels = ascii.split("\\.");
         String[] unicodeLabels = unicode.split("\\.");
         if (asciiLabels.length != unicodeLabels.length) {
@@ -317,18 +333,7 @@ public final class SenderAddressPolicy {
             if (asciiLabels[i].startsWith("xn--") && asciiLabels[i].equals(unicodeLabels[i])) {
                 throw invalidDomain();
             }
-            if (isMixedScript(unicodeLabels[i])) {
-                throw problem("mixed-script", "A part of the domain mixes letters from different alphabets, "
-                        + "which is used to imitate other domains");
-            }
         }
-    }
-
-    static boolean isMixedScript(String label) {
-        Set<UnicodeScript> scripts = label.codePoints().mapToObj(UnicodeScript::of)
-                .filter(s -> s != UnicodeScript.COMMON && s != UnicodeScript.INHERITED)
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(UnicodeScript.class)));
-        return scripts.size() > 1 && ALLOWED_SCRIPT_MIXES.stream().noneMatch(mix -> mix.containsAll(scripts));
     }
 
     private void checkDomainIsUsable(String domain) {
@@ -384,10 +389,6 @@ public final class SenderAddressPolicy {
     }
 
     // ---- helpers ----
-
-    private static boolean isLineBreak(int c) {
-        return c == '\r' || c == '\n' || c == '\u0085' || c == '\u2028' || c == '\u2029';
-    }
 
     /** Removes surrounding tabs and space separators (including no-break and ideographic spaces). */
     private static String trim(String s) {

@@ -35,6 +35,18 @@ class SenderAddressPolicyTest {
                 arguments("a@acme\u2028.com", "line-break"),
                 arguments("a@acme.com\u2029", "line-break"),
                 arguments("a\u0085@acme.com", "line-break"),
+                // line breaks written out as text (a layer on the way may decode them): never "not a group"
+                arguments("a@acme.com%0d%0aBcc: victim@acme.com", "line-break"),
+                arguments("a@acme.com%0D%0ABcc:victim@acme.com", "line-break"),
+                arguments("news%0a@acme.com", "line-break"),
+                arguments("a@acme.com%E2%80%A8", "line-break"),
+                arguments("a@acme.com\\r\\nBcc: victim@acme.com", "line-break"),
+                arguments("a@acme.com\\nBcc: victim@acme.com", "line-break"),
+                arguments("a@acme.com\\u000d\\u000aBcc: victim@acme.com", "line-break"),
+                arguments("a@acme.com\\x0aBcc: victim@acme.com", "line-break"),
+                arguments("a@acme.com&#13;&#10;Bcc: victim@acme.com", "line-break"),
+                arguments("a@acme.com&#x0A;Bcc: victim@acme.com", "line-break"),
+                arguments("a@acme.com&NewLine;Bcc: victim@acme.com", "line-break"),
                 // control and invisible characters
                 arguments("a\u0000@acme.com", "control-character"),
                 arguments("a@acme.com\u0000", "control-character"),
@@ -90,6 +102,13 @@ class SenderAddressPolicyTest {
                 arguments("a@acme..com", "empty-label"),
                 arguments("a@.acme.com", "empty-label"),
                 arguments("a@acme.com..", "empty-label"),
+                // RFC 5321 has no trailing dot (the absolute DNS form)
+                arguments("user@acme.io.", "trailing-dot"),
+                arguments("a@mail.acme.com.", "trailing-dot"),
+                arguments("a@acme\u3002com\u3002", "trailing-dot"),
+                arguments("a@localhost.", "trailing-dot"),
+                arguments("a@intranet.", "trailing-dot"),
+                arguments("a@deep.sub.test.com.", "trailing-dot"),
                 arguments("a@-acme.com", "hyphen-edge"),
                 arguments("a@acme-.com", "hyphen-edge"),
                 arguments("a@mail.-acme.com", "hyphen-edge"),
@@ -104,6 +123,18 @@ class SenderAddressPolicyTest {
                 arguments("a@mail.p\u0430ypal.com", "mixed-script"),
                 arguments("a@xn--pypal-4ve.com", "mixed-script"),
                 arguments("a@XN--PYPAL-4VE.COM", "mixed-script"),
+                // a look-alike letter newer than the JDK's IDNA 2003 tables (Cyrillic palochka) is still named
+                arguments("a@p\u0430yp\u0430\u04CF.com", "mixed-script"),
+                arguments("a@\u13A0pple.com", "mixed-script"),
+                arguments("a@\uFF50\u0430ypal.com", "mixed-script"),
+                // whole-script look-alikes: only Cyrillic (or Greek) letters that pass for Latin ones
+                arguments("a@\u0430\u0440\u0440\u04CF\u0435.com", "homograph"),
+                arguments("a@xn--80ak6aa92e.com", "homograph"),
+                arguments("a@\u0430\u0440\u0440\u0456\u0435.com", "homograph"),
+                arguments("a@\u0410\u0420\u0420\u0406\u0415.COM", "homograph"),
+                arguments("a@\u0441\u043E\u0441\u0430.com", "homograph"),
+                arguments("a@mail.\u0440\u0430\u0443\u0440\u0430\u04CF.com", "homograph"),
+                arguments("a@\u03BF\u03BF.com", "homograph"),
                 // IP addresses
                 arguments("a@[127.0.0.1]", "ip-literal"),
                 arguments("a@[IPv6:::1]", "ip-literal"),
@@ -116,17 +147,15 @@ class SenderAddressPolicyTest {
                 // localhost and single labels
                 arguments("a@localhost", "localhost"),
                 arguments("a@LOCALHOST", "localhost"),
-                arguments("a@localhost.", "localhost"),
                 arguments("a@app.localhost", "localhost"),
                 arguments("a@acme", "single-label"),
                 arguments("a@com", "single-label"),
-                arguments("a@intranet.", "single-label"),
                 // reserved
                 arguments("a@example.com", "reserved-domain"),
                 arguments("a@EXAMPLE.ORG", "reserved-domain"),
                 arguments("a@mail.example.net", "reserved-domain"),
                 arguments("a@test.com", "reserved-domain"),
-                arguments("a@deep.sub.test.com.", "reserved-domain"),
+                arguments("a@deep.sub.test.com", "reserved-domain"),
                 arguments("a@acme.test", "reserved-tld"),
                 arguments("a@acme.example", "reserved-tld"),
                 arguments("a@acme.invalid", "reserved-tld"),
@@ -173,7 +202,8 @@ class SenderAddressPolicyTest {
             John.Doe@ACME.Com             | John.Doe    | acme.com                 | acme.com
             news+tag@acme.com             | news+tag    | acme.com                 | acme.com
             o'brien_x-y=z@acme.com        | o'brien_x-y=z | acme.com               | acme.com
-            user@acme.com.                | user        | acme.com                 | acme.com
+            NEWS@acme.io                  | NEWS        | acme.io                  | acme.io
+            a%41&#43b@acme.com            | a%41&#43b   | acme.com                 | acme.com
             user@mail.acme.co.uk          | user        | mail.acme.co.uk          | mail.acme.co.uk
             user@acme.github.io           | user        | acme.github.io           | acme.github.io
             user@１２３ａｃｍｅ.com          | user        | 123acme.com              | 123acme.com
@@ -181,6 +211,11 @@ class SenderAddressPolicyTest {
             info@BÜCHER.DE                | info        | xn--bcher-kva.de         | bücher.de
             info@xn--bcher-kva.de         | info        | xn--bcher-kva.de         | bücher.de
             info@пример.рф                | info        | xn--e1afmkfd.xn--p1ai    | пример.рф
+            info@ｐａｙｐａｌ.com            | info        | paypal.com               | paypal.com
+            info@асе.ru                   | info        | xn--80ak9a.ru            | асе.ru
+            info@сосо.рф                  | info        | xn--n1aahb.xn--p1ai      | сосо.рф
+            info@почта.com                | info        | xn--80a1acny.com         | почта.com
+            info@ελλάδα.com               | info        | xn--hxakic4aa.com        | ελλάδα.com
             info@ドメイン名例.jp            | info        | xn--eckwd4c7cu47r2wf.jp  | ドメイン名例.jp
             info@한국어도메인.kr             | info        | xn--3e0b73j92f06mw8bq76a.kr | 한국어도메인.kr
             """)

@@ -92,6 +92,9 @@ class SecuritySuiteIT {
         long suppressionA = suppression(a.organizationId(), "complainer-" + t + "@inbox-" + t + ".net");
         long campaignA = Campaigns.create(asA, "news@" + domainA, "Private", List.of("x-" + t + "@inbox.net"))
                 .getJsonNumber("id").longValue();
+        // A has sent (through SES), so that the sending account would have A's figures to leak
+        Campaigns.startAndAwait(asA, Campaigns.create(asA, "news@" + domainA, "Sent",
+                List.of("acct-" + t + "@inbox-walls.net")));
         String orgA = a.organizationId();
         DbSnapshot.awaitQuiet();
 
@@ -184,6 +187,23 @@ class SecuritySuiteIT {
                     })));
         }
 
+        // issue 16: the sending account shows B its own figures only, and none of the account-wide ones
+        tests.add(DynamicTest.dynamicTest("B reads the sending account", () -> SecurityReport.check(
+                "1 tenant isolation", "the sending account: B's own sends and limits, no account-wide figure", () -> {
+                    assertThat(query("select count(*) from senders_sends where organization_id = '" + orgA
+                            + "' and status = 'sent'", rs -> rs.getLong(1)).get(0)).as("A's sends").isPositive();
+                    Api.Reply reply = asB.send(asB.request("api/senders/account?organizationId=" + orgA)
+                            .header("X-Organization-Id", orgA).GET());
+                    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+                    assertThat(reply.body()).doesNotContain("accountWide").doesNotContain("max24HourSend")
+                            .doesNotContain("maxSendRate").doesNotContain("sentLast24Hours");
+                    JsonObject sent = reply.json().getJsonObject("usage").getJsonObject("sent");
+                    assertThat(sent.getJsonNumber("ses").longValue() + sent.getJsonNumber("resend").longValue())
+                            .as("B sent nothing; A did").isZero();
+                    assertThat(reply.json().getJsonObject("limits").getJsonNumber("organizationShare").doubleValue())
+                            .isPositive();
+                })));
+
         // claiming A's verified domain, a subdomain of it, or the parent of A's verified subdomain
         for (String claim : List.of("ceo@" + domainA, "ceo@shop." + domainA, "ceo@" + parentA)) {
             tests.add(DynamicTest.dynamicTest("B claims " + claim, () -> SecurityReport.check("1 tenant isolation",
@@ -260,6 +280,12 @@ class SecuritySuiteIT {
                 DynamicTest.dynamicTest("10 parallel verifies make one SES call per cooldown", () ->
                         SecurityReport.check("2 races", "10 parallel verifies: one SES call per cooldown (x2 cooldowns)",
                                 this::tenParallelVerifies)),
+                DynamicTest.dynamicTest("two spellings of one address in parallel, 5 times", () -> {
+                    for (int i = 0; i < 5; i++) {
+                        SecurityReport.check("2 races", "NEWS@, news@, News@, nEwS@ added in parallel: one sender, three 409s",
+                                this::twoSpellingsInParallel);
+                    }
+                }),
                 DynamicTest.dynamicTest("delete racing set-default, 8 times", () -> {
                     for (int i = 0; i < 8; i++) {
                         SecurityReport.check("2 races", "delete racing set-default (repeated)",
@@ -284,6 +310,31 @@ class SecuritySuiteIT {
         Api.Reply sixth = api.post("api/senders", "{\"emailAddress\":\"six@race-" + tag() + ".com\"}");
         assertThat(sixth.status()).isEqualTo(409);
         assertThat(sixth.json().getString("detail")).contains("5");
+    }
+
+    /** Issue 16: the local part's case does not make another sender, also when both spellings arrive at once. */
+    private void twoSpellingsInParallel() throws Exception {
+        TestUsers.User user = TestUsers.inNewOrganization();
+        Api api = Api.as(base, user);
+        String domain = "spelling-" + tag() + ".com";
+        List<String> spellings = List.of("NEWS@" + domain, "news@" + domain, "News@" + domain, "nEwS@" + domain);
+        List<Callable<Api.Reply>> adds = new ArrayList<>();
+        for (String spelling : spellings) {
+            adds.add(() -> api.post("api/senders", address(spelling)));
+        }
+        List<Api.Reply> replies = Parallel.all(adds);
+        assertThat(replies).filteredOn(r -> r.status() == 201).hasSize(1);
+        assertThat(replies).filteredOn(r -> r.status() != 201).hasSize(spellings.size() - 1).allSatisfy(r -> {
+            assertThat(r.status()).as(r.toString()).isEqualTo(409);
+            assertProblem(r);
+            assertThat(r.json().getString("field")).isEqualTo("emailAddress");
+            assertThat(r.json().getString("reason")).isEqualTo("sender-exists");
+        });
+        String first = replies.stream().filter(r -> r.status() == 201).findFirst().orElseThrow().json()
+                .getJsonObject("sender").getString("emailAddress");
+        assertThat(spellings).as("kept as typed").contains(first);
+        assertThat(query("select email_address from senders where organization_id = '" + user.organizationId() + "'",
+                rs -> rs.getString(1))).containsExactly(first);
     }
 
     private void twentyParallelSetDefaults() throws Exception {
@@ -363,9 +414,21 @@ class SecuritySuiteIT {
 
     // ================================================================== 3. hostile input
 
-    /** A hostile request: what is sent, and the status and field of the problem that must come back. */
+    /**
+     * A hostile request: what is sent, and the status, field and (where the answer must name it) reason of the problem
+     * that must come back.
+     */
     record Hostile(String caseClass, String name, String method, String path, String contentType,
-                   Supplier<HttpRequest.BodyPublisher> body, int status, String field) {
+                   Supplier<HttpRequest.BodyPublisher> body, int status, String field, String reason) {
+        Hostile(String caseClass, String name, String method, String path, String contentType,
+                Supplier<HttpRequest.BodyPublisher> body, int status, String field) {
+            this(caseClass, name, method, path, contentType, body, status, field, null);
+        }
+
+        /** The same case, whose problem must also carry this reason. */
+        Hostile because(String expectedReason) {
+            return new Hostile(caseClass, name, method, path, contentType, body, status, field, expectedReason);
+        }
     }
 
     private static Hostile json(String caseClass, String name, String path, String body, int status, String field) {
@@ -415,15 +478,35 @@ class SecuritySuiteIT {
         String big = "{\"emailAddress\":\"" + "a".repeat(200_000) + "@shop.com\"}";
         List<Hostile> c = new ArrayList<>();
         // IDN homographs and mixed scripts
-        c.add(json(homograph, "Cyrillic a in paypal", senders, address("user@p\u0430ypal.com"), 400, "emailAddress"));
-        c.add(json(homograph, "Greek omicron in google", senders, address("user@g\u03bfogle.com"), 400, "emailAddress"));
-        c.add(json(homograph, "Cyrillic e in a label", senders, address("user@shop-\u0435xample.com"), 400, "emailAddress"));
+        c.add(json(homograph, "Cyrillic a in paypal", senders, address("user@p\u0430ypal.com"), 400, "emailAddress")
+                .because("mixed-script"));
+        c.add(json(homograph, "Greek omicron in google", senders, address("user@g\u03bfogle.com"), 400, "emailAddress")
+                .because("mixed-script"));
+        c.add(json(homograph, "Cyrillic e in a label", senders, address("user@shop-\u0435xample.com"), 400, "emailAddress")
+                .because("mixed-script"));
         c.add(json(homograph, "mixed-script A-label (xn--pypal-4ve)", senders, address("user@xn--pypal-4ve.com"), 400,
-                "emailAddress"));
+                "emailAddress").because("mixed-script"));
+        // issue 16: named for what they are, never "not a valid domain name"
+        c.add(json(homograph, "Cyrillic palochka (newer than IDNA 2003) in paypal", senders,
+                address("user@p\u0430yp\u0430\u04cf.com"), 400, "emailAddress").because("mixed-script"));
+        c.add(json(homograph, "full-width p with a Cyrillic a", senders, address("user@\uff50\u0430ypal.com"), 400,
+                "emailAddress").because("mixed-script"));
+        c.add(json(homograph, "whole-script Cyrillic look-alike (apple)", senders,
+                address("user@\u0430\u0440\u0440\u04cf\u0435.com"), 400, "emailAddress").because("homograph"));
+        c.add(json(homograph, "whole-script Cyrillic look-alike as A-label (xn--80ak6aa92e)", senders,
+                address("user@xn--80ak6aa92e.com"), 400, "emailAddress").because("homograph"));
+        c.add(json(homograph, "whole-script Cyrillic look-alike in capitals", senders,
+                address("user@\u0421\u041e\u0421\u0410.com"), 400, "emailAddress").because("homograph"));
+        c.add(json(homograph, "whole-script Greek look-alike", senders, address("user@\u03bf\u03bf.com"), 400,
+                "emailAddress").because("homograph"));
+        c.add(json(homograph, "whole-script Cyrillic MAIL FROM label", mailFrom,
+                "{\"mailFromDomain\":\"\u0441\u043e\u0441\u0430." + verifiedDomain + "\"}", 400, "mailFromDomain")
+                .because("homograph"));
         c.add(json(homograph, "non-ASCII local part", senders, address("us\u00e9r@shop.com"), 400, "emailAddress"));
         c.add(json(homograph, "full-width at sign", senders, address("user\uff20shop.com"), 400, "emailAddress"));
         c.add(json(homograph, "mixed-script MAIL FROM label", mailFrom,
-                "{\"mailFromDomain\":\"m\u0430il." + verifiedDomain + "\"}", 400, "mailFromDomain"));
+                "{\"mailFromDomain\":\"m\u0430il." + verifiedDomain + "\"}", 400, "mailFromDomain")
+                .because("mixed-script"));
         // IP literals
         c.add(json(ip, "IPv4 literal", senders, address("user@[192.168.1.1]"), 400, "emailAddress"));
         c.add(json(ip, "IPv6 literal", senders, address("user@[IPv6:::1]"), 400, "emailAddress"));
@@ -434,11 +517,23 @@ class SecuritySuiteIT {
                 400, null));
         // CR/LF
         c.add(json(crlf, "header injection in an address", senders, address("user@shop.com\r\nBcc: victim@shop.com"),
-                400, "emailAddress"));
-        c.add(json(crlf, "LF in the local part", senders, address("user\n@shop.com"), 400, "emailAddress"));
+                400, "emailAddress").because("line-break"));
+        c.add(json(crlf, "LF in the local part", senders, address("user\n@shop.com"), 400, "emailAddress")
+                .because("line-break"));
+        // issue 16: a line break written out as text is a line break, not "not a group"
+        c.add(json(crlf, "percent-encoded CR/LF in an address", senders,
+                address("user@shop.com%0d%0aBcc: victim@shop.com"), 400, "emailAddress").because("line-break"));
+        c.add(json(crlf, "\\r\\n typed as text in an address", senders,
+                address("user@shop.com\\r\\nBcc: victim@shop.com"), 400, "emailAddress").because("line-break"));
+        c.add(json(crlf, "HTML-escaped CR/LF in an address", senders,
+                address("user@shop.com&#13;&#10;Bcc: victim@shop.com"), 400, "emailAddress").because("line-break"));
+        c.add(json(crlf, "percent-encoded LF in the local part", senders, address("user%0a@shop.com"), 400,
+                "emailAddress").because("line-break"));
+        c.add(json(crlf, "percent-encoded CR/LF in a MAIL FROM domain", mailFrom, "{\"mailFromDomain\":\"mail."
+                + verifiedDomain + "%0d%0aX: y\"}", 400, "mailFromDomain").because("line-break"));
         c.add(json(crlf, "NUL after the address", senders, address("user@shop.com\u0000"), 400, "emailAddress"));
         c.add(json(crlf, "CR/LF in a MAIL FROM domain", mailFrom, "{\"mailFromDomain\":\"mail." + verifiedDomain
-                + "\\r\\nX: y\"}", 400, "mailFromDomain"));
+                + "\\r\\nX: y\"}", 400, "mailFromDomain").because("line-break"));
         c.add(json(crlf, "CR/LF in a campaign subject", campaigns,
                 campaign(Map.of("subject", "Hello\r\nBcc: victim@inbox.net")), 400, null));
         c.add(json(crlf, "LF in a campaign subject", campaigns, campaign(Map.of("subject", "Hello\nX-Spam: no")), 400,
@@ -450,6 +545,25 @@ class SecuritySuiteIT {
                 campaign(Map.of("senderEmail", "news@shop.com\r\nBcc: v@inbox.net")), 400, null));
         c.add(json(crlf, "CR/LF in a recipient", campaigns, campaign(Map.of("recipients",
                 Json.createArrayBuilder().add("a@inbox.net\r\nBcc: v@inbox.net").build())), 400, null));
+        // issue 16: RFC 5321 has no trailing dot
+        String trailingDot = "trailing dots in domains";
+        c.add(json(trailingDot, "address with a trailing dot", senders, address("user@shop.com."), 400, "emailAddress")
+                .because("trailing-dot"));
+        c.add(json(trailingDot, "address on a subdomain with a trailing dot", senders,
+                address("user@mail.shop.com."), 400, "emailAddress").because("trailing-dot"));
+        c.add(json(trailingDot, "address with an ideographic trailing dot", senders, address("user@shop\u3002com\u3002"),
+                400, "emailAddress").because("trailing-dot"));
+        c.add(json(trailingDot, "MAIL FROM with a trailing dot", mailFrom, "{\"mailFromDomain\":\"mail."
+                + verifiedDomain + ".\"}", 400, "mailFromDomain").because("trailing-dot"));
+        // issue 16: the verified sender is news@<domain>; another case of its local part is the same sender
+        String otherCase = "the same sender address in another case (409)";
+        c.add(json(otherCase, "local part in capitals", senders, address("NEWS@" + verifiedDomain), 409,
+                "emailAddress").because("sender-exists"));
+        c.add(json(otherCase, "local part and domain in mixed case", senders,
+                address("News@" + verifiedDomain.toUpperCase(java.util.Locale.ROOT)), 409, "emailAddress")
+                .because("sender-exists"));
+        c.add(json(otherCase, "same spelling", senders, address("news@" + verifiedDomain), 409, "emailAddress")
+                .because("sender-exists"));
         // over-long
         c.add(json(tooLong, "65-character local part", senders, address("a".repeat(65) + "@shop.com"), 400,
                 "emailAddress"));
@@ -590,6 +704,9 @@ class SecuritySuiteIT {
                     if (c.field() != null) {
                         assertThat(reply.json().getString("field", null)).as(reply.toString()).isEqualTo(c.field());
                         assertThat(reply.json().getString("reason", "")).isNotBlank();
+                    }
+                    if (c.reason() != null) {
+                        assertThat(reply.json().getString("reason", null)).as(reply.toString()).isEqualTo(c.reason());
                     }
                     assertThat(reply.body()).doesNotContain("Exception").doesNotContain("at dev.senders");
                     assertThat(DbSnapshot.take().changedSince(before)).as("tables changed").isEmpty();

@@ -386,6 +386,87 @@ class SendersPageIT {
         assertThat(error.getText()).isEqualTo("Sender already exists");
         assertThat(browser.find(By.id("step-dns")).isDisplayed()).isFalse();
         assertThat(total()).isEqualTo(1);
+
+        // issue 16: the same address with its local part in capitals is the same sender
+        WebElement input = browser.find(By.id("email-input"));
+        input.clear();
+        input.sendKeys(email.substring(0, email.indexOf('@')).toUpperCase(java.util.Locale.ROOT)
+                + email.substring(email.indexOf('@')));
+        browser.find(By.id("email-submit")).click();
+        browser.await(d -> "false".equals(d.findElement(By.id("sender-dialog")).getDomAttribute("aria-busy")));
+        assertThat(browser.find(By.id("email-error")).getText()).isEqualTo("Sender already exists");
+        assertThat(total()).isEqualTo(1);
+    }
+
+    // -------------------------------------------------------------------------------- issue 16: hostile input
+
+    /**
+     * An email input drops the line breaks of pasted text before the script sees it, so "a@acme.io" + newline +
+     * "Bcc: x@y.io" would reach the server as one word and be refused as "not a group": the page refuses the paste
+     * itself, with the server's line-break message, and leaves the input as it was.
+     */
+    @Test
+    void pastingAnAddressFollowedByAHeaderLineIsRefusedAsALineBreak() {
+        browser.find(By.id("add-sender")).click();
+        awaitDialogOpen();
+        WebElement input = browser.find(By.id("email-input"));
+        String expected = api.post("api/senders", emailJson("news@acme-" + UUID.randomUUID().toString()
+                .substring(0, 6) + ".com\nBcc: x@inbox-paste.net")).json().getString("detail");
+
+        for (String pasted : List.of("news@acme.io\nBcc: x@inbox-paste.net", "news@acme.io\r\nBcc: x@inbox-paste.net",
+                "news@acme.io\u2028Cc: x@inbox-paste.net")) {
+            input.clear();
+            paste(input, pasted);
+            WebElement error = browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("email-error")));
+            assertThat(error.getText()).as(pasted).isEqualTo(expected).isEqualTo("The email address can't contain"
+                    + " line breaks");
+            assertThat(input.getDomProperty("value")).as("nothing was pasted").isEmpty();
+            assertThat(input.getDomAttribute("aria-invalid")).isEqualTo("true");
+        }
+        // a copied line with its line break at the end is just the address
+        paste(input, "news@acme.io\n");
+        assertThat(input.getDomProperty("value")).isEqualTo("news@acme.io");
+        assertThat(browser.find(By.id("email-error")).isDisplayed()).as("the error follows the new value").isFalse();
+        assertThat(total()).isZero();
+    }
+
+    /**
+     * A homograph typed into the page: whatever form Chromium's email input gives it (it converts the domain to
+     * A-labels), the page shows the server's mixed-script or homograph message, never "not a valid domain name".
+     */
+    @Test
+    void aHomographTypedInThePageGetsTheMixedScriptOrHomographMessage() {
+        browser.find(By.id("add-sender")).click();
+        awaitDialogOpen();
+        WebElement input = browser.find(By.id("email-input"));
+        for (String[] typed : List.of(new String[]{"news@p\u0430ypal.com", "mixed-script"},
+                new String[]{"news@p\u0430yp\u0430\u04cf.com", "mixed-script"},
+                new String[]{"news@\u0430\u0440\u0440\u04cf\u0435.com", "homograph"})) {
+            input.clear();
+            input.sendKeys(typed[0]);
+            String value = input.getDomProperty("value");
+            Api.Reply direct = api.post("api/senders", emailJson(value));
+            assertThat(direct.status()).as(direct.toString()).isEqualTo(400);
+            assertThat(direct.json().getString("reason")).as("what the server says of " + value + " (typed "
+                    + typed[0] + ")").isEqualTo(typed[1]);
+            browser.find(By.id("email-submit")).click();
+            browser.await(d -> "false".equals(d.findElement(By.id("sender-dialog")).getDomAttribute("aria-busy"))
+                    && d.findElement(By.id("email-error")).isDisplayed());
+            assertThat(browser.find(By.id("email-error")).getText()).as(typed[0])
+                    .isEqualTo(direct.json().getString("detail")).contains("imitate other domains");
+        }
+        assertThat(total()).isZero();
+    }
+
+    /** Puts {@code text} on the clipboard and pastes it into {@code input} with the keyboard, as a person would. */
+    private void paste(WebElement input, String text) {
+        Object written = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "navigator.clipboard.writeText(arguments[0]).then(() => done('ok'), e => done('ERROR: ' + e));",
+                text);
+        assertThat(written).isEqualTo("ok");
+        input.click();
+        input.sendKeys(Keys.chord(Keys.CONTROL, "v"));
     }
 
     // ----------------------------------------------------------------------------------------- V1.12
