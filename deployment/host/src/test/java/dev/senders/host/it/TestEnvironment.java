@@ -57,10 +57,12 @@ public class TestEnvironment implements LauncherSessionListener {
             resend.expectApiKey(RESEND_API_KEY);
             dns = LocalDnsServer.start(zone());
             System.setProperty("senders.test.cmdOptions", String.join(" ", payaraJvmOptions()));
+            System.setProperty("senders.test.microOptions", String.join(" ", payaraMicroOptions()));
             // the Arquillian-started instance also listens for https (Payara's own self-signed certificate), so that
-            // tests can see what a browser gets over https; instances the tests start themselves do not
+            // tests can see what a browser gets over https; instances the tests start themselves (the cluster, the
+            // fault suite's) do not, so that they never ask for the same port
             httpsPort = freeLoopbackPort();
-            System.setProperty("senders.test.microOptions", String.join(" ", payaraMicroOptions())
+            System.setProperty("senders.test.arquillianMicroOptions", String.join(" ", payaraMicroOptions())
                     + " --sslport " + httpsPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
