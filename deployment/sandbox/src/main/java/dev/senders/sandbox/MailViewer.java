@@ -104,9 +104,10 @@ final class MailViewer {
         sb.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v == null ? "" : v)).append("</td></tr>");
     }
 
-    private static StringBuilder head(String title, boolean refresh) {
+    static StringBuilder head(String title, boolean refresh) {
         StringBuilder sb = new StringBuilder(4096);
-        sb.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">");
+        // an empty icon: the browser asks the stub for no favicon.ico (the CSP allows data: images)
+        sb.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">");
         if (refresh) {
             sb.append("<meta http-equiv=\"refresh\" content=\"5\">");
         }
@@ -114,7 +115,7 @@ final class MailViewer {
         return sb;
     }
 
-    private static void sendHtml(HttpExchange ex, int status, StringBuilder page) throws IOException {
+    static void sendHtml(HttpExchange ex, int status, StringBuilder page) throws IOException {
         ex.getResponseHeaders().set("Content-Security-Policy", CSP);
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");

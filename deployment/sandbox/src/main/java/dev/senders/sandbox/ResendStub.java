@@ -7,10 +7,13 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,15 +48,33 @@ import java.util.regex.Pattern;
  * {@code validation_error} 422, {@code invalid_idempotent_request} / {@code concurrent_idempotent_requests}
  * 409, {@code rate_limit_exceeded} 429, {@code not_found} 404, {@code method_not_allowed} 405.
  *
+ * <p>Batches are validated strictly, as Resend does by default: one invalid email refuses the whole request (nothing
+ * is sent) with Resend's error document, which does not say which email it was. Every email needs {@code from},
+ * {@code to} (at most {@value #MAX_TO}), a non-blank {@code subject} and a non-empty {@code html} or {@code text}, and
+ * may be at most {@value #MAX_EMAIL_BYTES} bytes of JSON (Resend's 40 MB per email).
+ *
+ * <p>Idempotency: the same key (per API key) with the same path and payload (compared as JSON values) replays the first
+ * answer without sending; with another payload it is 409 {@code invalid_idempotent_request}; while the first request
+ * has not been answered yet it is 409 {@code concurrent_idempotent_requests}. Refused requests leave no key behind.
+ *
  * <p>Control: the public methods below, and the same over HTTP under {@code /_stub/} (JSON; see
- * {@code GET /_stub/}). Accepted mail is shown at {@code /_stub/mail}. Thread-safe.
+ * {@code GET /_stub/}). Accepted mail is shown at {@code /_stub/mail}; {@link #requests()} records every request with
+ * the number of emails it carried and how many of them it sent. Thread-safe.
  */
 public final class ResendStub extends StubServer {
     public static final int DEFAULT_RATE_LIMIT = 2;
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
     public static final int MAX_BATCH = 100;
     public static final int MAX_TO = 50;
+    /** Resend's limit per email (40 MB), applied here to the email's JSON. */
+    public static final int MAX_EMAIL_BYTES = 40 * 1024 * 1024;
 
+    /**
+     * Parses request bodies without Parsson's default limit of 15 million characters per document, so that emails up
+     * to {@link #MAX_EMAIL_BYTES} reach the stub's own checks as they would reach Resend's.
+     */
+    private static final JsonReaderFactory BODY_READER =
+            Json.PROVIDER.createReaderFactory(Map.of("org.eclipse.parsson.maxParsingLimit", Integer.MAX_VALUE));
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_-]{1,256}");
     private static final Pattern BARE_ADDRESS = Pattern.compile("[^\\s@<>\",]+@[^\\s@<>\",]+\\.[^\\s@<>\",.]+");
     private static final Pattern MAILBOX = Pattern.compile("(?s)(.*?)\\s*<([^<>]+)>");
@@ -68,9 +90,16 @@ public final class ResendStub extends StubServer {
                             Map<String, List<String>> requestHeaders) {
     }
 
-    /** One request to the wire API, including rejected ones. {@code errorName} is null on success. */
+    /**
+     * One request to the wire API, including rejected ones. {@code errorName} is null on success; {@code status} is
+     * the answer given, or the one that would have been given when the connection was dropped instead
+     * ({@link #dropNext}). {@code emails}: how many emails the body carried (1 for {@code POST /emails}, the array's
+     * size for a batch, 0 for anything else or a body that is not JSON); {@code accepted}: how many emails this
+     * request sent (0 when it was refused or replayed an earlier answer).
+     */
     public record Request(String method, String path, Map<String, List<String>> headers, String body,
-                          Instant receivedAt, int status, String errorName, String idempotencyKey) {
+                          Instant receivedAt, int status, String errorName, String idempotencyKey, int emails,
+                          int accepted, boolean dropped) {
     }
 
     private static final class ResendError extends RuntimeException {
@@ -88,7 +117,11 @@ public final class ResendStub extends StubServer {
         }
     }
 
-    private record Outcome(int status, JsonValue body, Map<String, String> headers, String errorName, Runnable afterReply) {
+    private record Outcome(int status, JsonValue body, Map<String, String> headers, String errorName, Runnable afterReply,
+                           int accepted) {
+        Outcome(int status, JsonValue body, Map<String, String> headers, String errorName, Runnable afterReply) {
+            this(status, body, headers, errorName, afterReply, 0);
+        }
     }
 
     private static final class Idempotent {
@@ -115,8 +148,11 @@ public final class ResendStub extends StubServer {
     private final Map<String, Idempotent> idempotency = new HashMap<>(); // guarded by lock
     private final Map<String, Deque<Long>> windows = new HashMap<>(); // guarded by lock
     private final Faults faults = new Faults();
+    private final AtomicInteger drops = new AtomicInteger();
 
     private volatile String expectedApiKey;
+    private volatile String refusedRecipient;
+    private volatile String refusedMessage;
     private volatile int rateLimit = DEFAULT_RATE_LIMIT;
     private volatile boolean enforceRateLimit;
     private volatile Clock clock = Clock.systemUTC();
@@ -187,6 +223,27 @@ public final class ResendStub extends StubServer {
         faults.add(Faults.ANY, times, new Faults.Fault(0, null, null, Objects.requireNonNull(delay, "delay"), 0));
     }
 
+    /**
+     * The next {@code times} API requests are performed as usual (e-mails recorded, the idempotency key stored with
+     * its answer) but the connection is then closed without any answer, as when the network fails after Resend has
+     * accepted a request. Checked before {@link #failNext} and {@link #delayNext}, which such a request leaves queued.
+     */
+    public void dropNext(int times) {
+        if (times <= 0) {
+            throw new IllegalArgumentException("times must be positive: " + times);
+        }
+        drops.addAndGet(times);
+    }
+
+    /**
+     * Makes every request with an email to {@code recipient} answer 422 {@code validation_error} with
+     * {@code message}, as Resend does for an email it refuses (a whole batch is refused); null stops it.
+     */
+    public void refuseRecipient(String recipient, String message) {
+        refusedRecipient = recipient;
+        refusedMessage = message == null ? "Invalid `to` field." : message;
+    }
+
     /** Accepted e-mails, oldest first (an idempotent replay adds nothing). */
     public List<SentEmail> sentEmails() {
         synchronized (lock) {
@@ -219,11 +276,18 @@ public final class ResendStub extends StubServer {
             windows.clear();
         }
         faults.clear();
+        drops.set(0);
         rateLimit = DEFAULT_RATE_LIMIT;
         enforceRateLimit = false;
+        refusedRecipient = null;
     }
 
     // ------------------------------------------------------------------ wire API
+
+    @Override
+    public String label() {
+        return "Resend (local)";
+    }
 
     @Override
     void handleApi(HttpExchange ex) throws IOException {
@@ -238,7 +302,8 @@ public final class ResendStub extends StubServer {
         Map<String, List<String>> headers = copy(ex.getRequestHeaders());
         String idemKey = ex.getRequestHeaders().getFirst("Idempotency-Key");
 
-        Faults.Fault fault = faults.take(Faults.ANY);
+        boolean drop = drops.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        Faults.Fault fault = drop ? null : faults.take(Faults.ANY);
         Outcome out;
         if (fault != null && fault.isError()) {
             Map<String, String> h = new LinkedHashMap<>();
@@ -250,10 +315,18 @@ public final class ResendStub extends StubServer {
             out = process(method, path, body, headers, ex.getRequestHeaders(), idemKey, now);
         }
         synchronized (lock) {
-            addCapped(requests, new Request(method, path, headers, body, now, out.status(), out.errorName(), idemKey));
+            addCapped(requests, new Request(method, path, headers, body, now, out.status(), out.errorName(), idemKey,
+                    carried(method, path, body), out.accepted(), drop));
         }
         if (fault != null) {
             sleep(fault.delay());
+        }
+        if (drop) {
+            // no response headers: closing the exchange closes the connection without an answer
+            if (out.afterReply() != null) {
+                out.afterReply().run();
+            }
+            return;
         }
         try {
             out.headers().forEach(ex.getResponseHeaders()::set);
@@ -262,6 +335,28 @@ public final class ResendStub extends StubServer {
             if (out.afterReply() != null) {
                 out.afterReply().run();
             }
+        }
+    }
+
+    private static JsonValue parseBody(String body) {
+        try (JsonReader r = BODY_READER.createReader(new StringReader(body))) {
+            return r.readValue();
+        }
+    }
+
+    /** How many emails a request's body carries: 1 for POST /emails, the array's size for a batch, else 0. */
+    private static int carried(String method, String path, String body) {
+        if (!method.equals("POST")) {
+            return 0;
+        }
+        try {
+            JsonValue v = parseBody(body);
+            if (path.equals("/emails/batch")) {
+                return v instanceof JsonArray a ? a.size() : 0;
+            }
+            return path.equals("/emails") && v instanceof JsonObject ? 1 : 0;
+        } catch (JsonException | IllegalStateException e) {
+            return 0;
         }
     }
 
@@ -335,7 +430,7 @@ public final class ResendStub extends StubServer {
         }
         JsonValue payload;
         try {
-            payload = Json.parse(body);
+            payload = parseBody(body);
         } catch (JsonException | IllegalStateException e) {
             throw new ResendError(400, "validation_error", "The request body is not valid JSON.");
         }
@@ -350,10 +445,10 @@ public final class ResendStub extends StubServer {
             }
             for (int i = 0; i < arr.size(); i++) {
                 if (!(arr.get(i) instanceof JsonObject o)) {
-                    throw ResendError.validation("Invalid email at index " + i + ": expected an object.");
+                    throw ResendError.validation("Each email of a batch must be an object.");
                 }
                 if (o.containsKey("attachments") || o.containsKey("scheduled_at")) {
-                    throw ResendError.validation("`attachments` and `scheduled_at` are not supported in batch emails (index " + i + ").");
+                    throw ResendError.validation("`attachments` and `scheduled_at` are not supported in batch emails.");
                 }
                 items.add(normalize(o));
             }
@@ -362,6 +457,11 @@ public final class ResendStub extends StubServer {
                 throw ResendError.validation("The request body must be a JSON object.");
             }
             items.add(normalize(o));
+        }
+        String refused = refusedRecipient;
+        if (refused != null && items.stream().anyMatch(n -> n.to().stream().anyMatch(refused::equalsIgnoreCase))) {
+            // as Resend's strict batch validation: the whole request is refused, without naming the email
+            throw ResendError.validation(refusedMessage);
         }
 
         String idemSlot = idemKey == null ? null : apiKey + '\n' + idemKey;
@@ -397,7 +497,7 @@ public final class ResendStub extends StubServer {
             JsonValue response = batch ? Json.object().add("data", data).build()
                     : Json.object().add("id", accepted.get(0).id()).build();
             if (idemSlot == null) {
-                return new Outcome(200, response, rl, null, null);
+                return new Outcome(200, response, rl, null, null, accepted.size());
             }
             Idempotent entry = new Idempotent(path, payload, now);
             if (idempotency.size() >= MAX_RECORDS) {
@@ -409,7 +509,7 @@ public final class ResendStub extends StubServer {
                 synchronized (lock) {
                     entry.response = response;
                 }
-            });
+            }, accepted.size());
         }
     }
 
@@ -460,7 +560,13 @@ public final class ResendStub extends StubServer {
         List<String> replyTo = addresses(o, "reply_to");
         String html = optionalString(o, "html");
         String text = optionalString(o, "text");
+        if ((html == null || html.isEmpty()) && (text == null || text.isEmpty())) {
+            throw new ResendError(422, "missing_required_field", "Missing `html` or `text` field.");
+        }
         String scheduledAt = optionalString(o, "scheduled_at");
+        if (Json.write(o, false).getBytes(StandardCharsets.UTF_8).length > MAX_EMAIL_BYTES) {
+            throw ResendError.validation("The email is larger than 40 MB.");
+        }
 
         Map<String, String> headers = new LinkedHashMap<>();
         JsonValue hv = o.get("headers");
@@ -577,9 +683,9 @@ public final class ResendStub extends StubServer {
     @Override
     List<String> controlHelp() {
         return List.of(
-                "GET  /_stub/requests   - recorded requests, rejected ones included",
+                "GET  /_stub/requests   - recorded requests, rejected ones included, with the emails each carried and accepted",
                 "GET  /_stub/counts     - {\"requests\":n,\"emails\":m}",
-                "POST /_stub/faults     - {\"times\":1,\"status\":500,\"name\":\"application_error\",\"message\":\"...\",\"retryAfterSeconds\":0} or {\"times\":1,\"delayMillis\":5000}",
+                "POST /_stub/faults     - {\"times\":1,\"status\":500,\"name\":\"application_error\",\"message\":\"...\",\"retryAfterSeconds\":0} or {\"times\":1,\"delayMillis\":5000} or {\"times\":1,\"drop\":true}",
                 "GET  /_stub/settings   - expected API key, rate limit, enforcement",
                 "POST /_stub/settings   - {\"apiKey\":\"re_...\" or null,\"rateLimit\":2,\"enforceRateLimit\":true}",
                 "POST /_stub/reset      - forget everything (see ResendStub.reset())");
@@ -597,6 +703,7 @@ public final class ResendStub extends StubServer {
                                 .add("receivedAt", r.receivedAt().toString()).add("status", r.status());
                         Json.opt(b, "errorName", r.errorName());
                         Json.opt(b, "idempotencyKey", r.idempotencyKey());
+                        b.add("emails", r.emails()).add("accepted", r.accepted()).add("dropped", r.dropped());
                         a.add(b);
                     });
                     sendJson(ex, 200, a.build(), true);
@@ -621,7 +728,9 @@ public final class ResendStub extends StubServer {
                 JsonObject o = readJsonObject(ex);
                 int times = Optional.ofNullable(Json.integer(o, "times")).orElse(1);
                 Integer status = Json.integer(o, "status");
-                if (status != null) {
+                if (Boolean.TRUE.equals(Json.bool(o, "drop"))) {
+                    dropNext(times);
+                } else if (status != null) {
                     failNext(times, status, Objects.requireNonNull(Json.string(o, "name"), "name is required"),
                             Json.string(o, "message"), Optional.ofNullable(Json.integer(o, "retryAfterSeconds")).orElse(0));
                 } else {

@@ -210,6 +210,7 @@ public final class SesStub extends StubServer {
     private volatile Duration pendingExpiry = DEFAULT_PENDING_EXPIRY;
     private volatile Clock clock = Clock.systemUTC();
     private volatile String defaultRegion = "us-east-1";
+    private volatile Consumer<IdentityInfo> domainListener = info -> { };
 
     private SesStub(VerificationPolicy policy) {
         super("ses-stub");
@@ -248,6 +249,16 @@ public final class SesStub extends StubServer {
     /** Clock for identity ages, the 24-hour send count and recorded timestamps (default: system UTC). */
     public SesStub clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Told about a domain identity when it is created and whenever one of its statuses changes (by the policy, the
+     * pending expiry or the control API), with the identity as it is then; called while the identity is locked, so it
+     * must not call back into this stub. The sandbox's DNS zone publishes a verified domain's records this way.
+     */
+    public SesStub onDomainChange(Consumer<IdentityInfo> listener) {
+        this.domainListener = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
@@ -307,6 +318,7 @@ public final class SesStub extends StubServer {
         Identity id = getOrCreate(identity);
         synchronized (id) {
             id.verification.set(s, clock.instant());
+            changed(id);
         }
     }
 
@@ -318,10 +330,11 @@ public final class SesStub extends StubServer {
             if (s.equals(NOT_STARTED)) {
                 id.dkim = null;
                 id.dkimEnabled = false;
-                return;
+            } else {
+                ensureDkim(id, clock.instant());
+                id.dkim.set(s, clock.instant());
             }
-            ensureDkim(id, clock.instant());
-            id.dkim.set(s, clock.instant());
+            changed(id);
         }
     }
 
@@ -337,6 +350,7 @@ public final class SesStub extends StubServer {
                 throw new IllegalArgumentException("identity " + identity + " has no MAIL FROM domain");
             }
             id.mailFromCheck.set(s, clock.instant());
+            changed(id);
         }
     }
 
@@ -427,6 +441,11 @@ public final class SesStub extends StubServer {
     }
 
     // ------------------------------------------------------------------ wire API
+
+    @Override
+    public String label() {
+        return "Amazon SES (local)";
+    }
 
     @Override
     void handleApi(HttpExchange ex) throws IOException {
@@ -581,6 +600,7 @@ public final class SesStub extends StubServer {
             if (id.verification.status.equals(FAILED)) {
                 id.verification.set(PENDING, now); // asking again restarts verification, same token
             }
+            changed(id);
         }
         return verificationTokenFor(domain);
     }
@@ -593,6 +613,7 @@ public final class SesStub extends StubServer {
             if (id.dkim.status.equals(FAILED)) {
                 id.dkim.set(PENDING, now);
             }
+            changed(id);
             return id.dkimTokens;
         }
     }
@@ -714,11 +735,32 @@ public final class SesStub extends StubServer {
                 }
             }
             id.behaviorOnMx = behavior;
+            changed(id);
         }
     }
 
     /** Applies expiry and the policy to whatever is still Pending. Caller holds the identity's monitor. */
     private void refresh(Identity id, Instant now) {
+        String before = statuses(id);
+        evaluateAll(id, now);
+        if (!statuses(id).equals(before)) {
+            changed(id);
+        }
+    }
+
+    private static String statuses(Identity id) {
+        return id.verification.status + "/" + (id.dkim == null ? NOT_STARTED : id.dkim.status) + "/"
+                + (id.mailFromCheck == null ? "" : id.mailFrom + ":" + id.mailFromCheck.status);
+    }
+
+    /** Tells the listener about a domain identity. Caller holds the identity's monitor. */
+    private void changed(Identity id) {
+        if (id.domain) {
+            domainListener.accept(snapshot(id));
+        }
+    }
+
+    private void evaluateAll(Identity id, Instant now) {
         VerificationPolicy pol = policy;
         if (id.domain) {
             evaluate(id.verification, now, d -> pol.domainVerified(id.name, verificationTokenFor(id.name), d));
@@ -763,11 +805,16 @@ public final class SesStub extends StubServer {
     private IdentityInfo info(Identity id, Instant now) {
         synchronized (id) {
             refresh(id, now);
-            return new IdentityInfo(id.name, id.domain ? "Domain" : "EmailAddress", id.verification.status,
-                    id.domain ? verificationTokenFor(id.name) : null, id.createdAt, id.dkimEnabled,
-                    id.dkim == null ? NOT_STARTED : id.dkim.status, id.dkimTokens, id.mailFrom,
-                    id.mailFromCheck == null ? null : id.mailFromCheck.status, id.behaviorOnMx);
+            return snapshot(id);
         }
+    }
+
+    /** The identity as it is, without asking the policy. Caller holds the identity's monitor. */
+    private IdentityInfo snapshot(Identity id) {
+        return new IdentityInfo(id.name, id.domain ? "Domain" : "EmailAddress", id.verification.status,
+                id.domain ? verificationTokenFor(id.name) : null, id.createdAt, id.dkimEnabled,
+                id.dkim == null ? NOT_STARTED : id.dkim.status, id.dkimTokens, id.mailFrom,
+                id.mailFromCheck == null ? null : id.mailFromCheck.status, id.behaviorOnMx);
     }
 
     private Identity getOrCreate(String identity) {

@@ -1,7 +1,6 @@
 package dev.senders.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -27,8 +26,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Base of the loopback stub servers: binds {@code 127.0.0.1} only, serves each exchange on a pooled
- * daemon thread, and provides the shared {@code /_stub/mail} viewer. Subclasses implement the wire API
+ * Base of the loopback stub servers: binds {@code 127.0.0.1} only, serves each connection on a pooled
+ * daemon thread ({@link LoopbackHttpServer}: the JDK's HttpServer API, with the reason phrases the real services send,
+ * e.g. 429 Too Many Requests), and provides the shared {@code /_stub/mail} viewer. Subclasses implement the wire API
  * and their {@code /_stub/...} control endpoints.
  */
 public abstract class StubServer implements AutoCloseable {
@@ -46,8 +46,18 @@ public abstract class StubServer implements AutoCloseable {
     /** Recorded requests and messages kept per list; the oldest are dropped beyond this. */
     public static final int MAX_RECORDS = 10_000;
 
+    /** More {@code /_stub/...} endpoints, added from outside (the sandbox's DNS page on the SES stub). */
+    public interface Control {
+        /** Serves {@code /_stub/<sub>}; false when {@code sub} is not this control's. */
+        boolean handle(HttpExchange ex, String sub) throws IOException;
+
+        /** Lines for the {@code /_stub} index page: "METHOD path - what". */
+        List<String> help();
+    }
+
     private final String name;
-    private volatile HttpServer server;
+    private final List<Control> controls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile LoopbackHttpServer server;
     private volatile ExecutorService executor;
 
     StubServer(String name) {
@@ -59,34 +69,40 @@ public abstract class StubServer implements AutoCloseable {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
-        HttpServer s;
-        try {
-            s = HttpServer.create(new InetSocketAddress(LOOPBACK, port), 128);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind " + name + " to 127.0.0.1:" + port, e);
-        }
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, name + "-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        s.setExecutor(pool);
-        s.createContext("/", this::dispatch);
-        s.start();
+        LoopbackHttpServer s;
+        try {
+            s = LoopbackHttpServer.start(new InetSocketAddress(LOOPBACK, port), 128, this::dispatch, pool);
+        } catch (IOException e) {
+            pool.shutdownNow();
+            throw new UncheckedIOException("cannot bind " + name + " to 127.0.0.1:" + port, e);
+        }
         this.executor = pool;
         this.server = s;
     }
 
     /** The port actually bound (the ephemeral one when started with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return server.address().getPort();
     }
 
     /** Base URI of the stub, {@code http://127.0.0.1:PORT}. */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port());
     }
+
+    /** Serves another {@code /_stub/...} endpoint (checked before the stub's own). */
+    public void addControl(Control control) {
+        controls.add(java.util.Objects.requireNonNull(control, "control"));
+    }
+
+    /** What the stub stands in for, as people read it on its pages, e.g. "Amazon SES (local)". */
+    public abstract String label();
 
     /** URI of the HTML mail viewer. */
     public URI mailViewer() {
@@ -95,9 +111,9 @@ public abstract class StubServer implements AutoCloseable {
 
     @Override
     public void close() {
-        HttpServer s = server;
+        LoopbackHttpServer s = server;
         if (s != null) {
-            s.stop(0);
+            s.stop();
         }
         ExecutorService pool = executor;
         if (pool != null) {
@@ -134,7 +150,7 @@ public abstract class StubServer implements AutoCloseable {
                 sendText(ex, 200, "text/plain; charset=utf-8", index());
             } else if (path.equals("/_stub/mail") || path.equals("/_stub/mail/")) {
                 if (requireGet(ex)) {
-                    MailViewer.sendList(ex, name, mailViews());
+                    MailViewer.sendList(ex, label(), mailViews());
                 }
             } else if (path.equals("/_stub/mail.json")) {
                 if (requireGet(ex)) {
@@ -142,11 +158,17 @@ public abstract class StubServer implements AutoCloseable {
                 }
             } else if (path.startsWith("/_stub/mail/")) {
                 if (requireGet(ex)) {
-                    MailViewer.sendDetail(ex, name, mailViews(), path.substring("/_stub/mail/".length()));
+                    MailViewer.sendDetail(ex, label(), mailViews(), path.substring("/_stub/mail/".length()));
                 }
             } else if (path.startsWith("/_stub/")) {
                 try {
-                    if (!handleControl(ex, path.substring("/_stub/".length()))) {
+                    String sub = path.substring("/_stub/".length());
+                    for (Control control : controls) {
+                        if (control.handle(ex, sub)) {
+                            return;
+                        }
+                    }
+                    if (!handleControl(ex, sub)) {
                         sendJson(ex, 404, Json.object().add("error", "unknown stub endpoint " + path).build(), true);
                     }
                 } catch (JsonException | IllegalArgumentException | ClassCastException | NullPointerException e) {
@@ -168,9 +190,15 @@ public abstract class StubServer implements AutoCloseable {
     }
 
     private String index() {
-        StringBuilder sb = new StringBuilder(name).append(" at ").append(endpoint()).append("\n\n");
+        StringBuilder sb = new StringBuilder(label()).append(": ").append(name).append(" at ").append(endpoint())
+                .append("\n\n");
         sb.append("GET  /_stub/mail       - HTML viewer of accepted mail (newest first)\n");
         sb.append("GET  /_stub/mail.json  - the same as JSON\n");
+        for (Control control : controls) {
+            for (String line : control.help()) {
+                sb.append(line).append('\n');
+            }
+        }
         for (String line : controlHelp()) {
             sb.append(line).append('\n');
         }

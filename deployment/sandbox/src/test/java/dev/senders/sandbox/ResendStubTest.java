@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 /** Drives {@link ResendStub} over real HTTP (java.net.http and a Jersey JAX-RS client). */
@@ -215,6 +216,78 @@ class ResendStubTest {
     }
 
     @Test
+    void aBatchWithOneInvalidEmailIsRefusedWholeWithoutNamingIt() throws Exception {
+        List<String> emails = new ArrayList<>(IntStream.range(0, 100).mapToObj(i -> MAIL.replace("ann@", "u" + i + "@")).toList());
+        emails.set(42, MAIL.replace("ann@example.org", "ann@localhost"));
+        HttpResponse<String> r = post("/emails/batch", "[" + String.join(",", emails) + "]", KEY, "b-invalid");
+        assertError(r, 422, "validation_error");
+        assertThat(json(r).asJsonObject().getString("message")).doesNotContain("42").doesNotContain("index");
+        assertThat(stub.sentEmails()).isEmpty();
+        assertThat(stub.requests()).singleElement().satisfies(req -> {
+            assertThat(req.emails()).isEqualTo(100);
+            assertThat(req.accepted()).isZero();
+        });
+
+        emails.remove(42);
+        HttpResponse<String> rest = post("/emails/batch", "[" + String.join(",", emails) + "]", KEY, "b-invalid");
+        assertThat(rest.statusCode()).as("a refused request leaves no key behind").isEqualTo(200);
+        assertThat(stub.sentEmails()).hasSize(99);
+    }
+
+    @Test
+    void everyEmailNeedsABodyAndAtMost40Megabytes() throws Exception {
+        String noBody = "{\"from\":\"a@acme.com\",\"to\":\"b@x.com\",\"subject\":\"s\"}";
+        assertError(post("/emails", noBody, KEY, null), 422, "missing_required_field");
+        assertError(post("/emails", noBody.replace("}", ",\"html\":\"\",\"text\":\"\"}"), KEY, null), 422, "missing_required_field");
+        assertThat(post("/emails", noBody.replace("}", ",\"html\":\"<p>x</p>\"}"), KEY, null).statusCode()).isEqualTo(200);
+        assertThat(post("/emails", noBody.replace("}", ",\"html\":\"\",\"text\":\"x\"}"), KEY, null).statusCode()).isEqualTo(200);
+
+        String huge = noBody.replace("}", ",\"text\":\"" + "x".repeat(ResendStub.MAX_EMAIL_BYTES) + "\"}");
+        assertError(post("/emails", huge, KEY, null), 422, "validation_error");
+        assertThat(stub.sentEmails()).hasSize(2);
+    }
+
+    @Test
+    void requestsCountTheEmailsTheyCarriedAndSent() throws Exception {
+        String two = "[" + MAIL + "," + MAIL.replace("ann@", "bob@") + "]";
+        post("/emails", MAIL, KEY, null);
+        post("/emails/batch", two, KEY, "count-1");
+        post("/emails/batch", two, KEY, "count-1");
+        post("/emails/batch", "[" + MAIL + ",{\"from\":\"a@acme.com\"}]", KEY, null);
+        post("/emails", "{not json", KEY, null);
+        stub.failNext(1, 500, "application_error", "Boom.", 0);
+        post("/emails/batch", two, KEY, null);
+        get("/emails/" + stub.sentEmails().get(0).id());
+
+        assertThat(stub.requests()).extracting(ResendStub.Request::emails).containsExactly(1, 2, 2, 2, 0, 2, 0);
+        assertThat(stub.requests()).extracting(ResendStub.Request::accepted).containsExactly(1, 2, 0, 0, 0, 0, 0);
+        assertThat(stub.requests()).noneMatch(ResendStub.Request::dropped);
+        assertThat(stub.sentEmails()).hasSize(3);
+    }
+
+    @Test
+    void aDroppedConnectionStillSendsAndTheKeyReplaysTheAnswer() throws Exception {
+        String two = "[" + MAIL + "," + MAIL.replace("ann@", "bob@") + "]";
+        stub.dropNext(1);
+        assertThatThrownBy(() -> post("/emails/batch", two, KEY, "dropped-1")).isInstanceOf(java.io.IOException.class);
+        assertThat(stub.sentEmails()).hasSize(2);
+        assertThat(stub.requests()).singleElement().satisfies(r -> {
+            assertThat(r.dropped()).isTrue();
+            assertThat(r.accepted()).isEqualTo(2);
+            assertThat(r.status()).isEqualTo(200);
+        });
+
+        HttpResponse<String> again = post("/emails/batch", two, KEY, "dropped-1");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again).asJsonObject().getJsonArray("data").getValuesAs(JsonObject.class))
+                .extracting(o -> o.getString("id"))
+                .containsExactlyElementsOf(stub.sentEmails().stream().map(ResendStub.SentEmail::id).toList());
+        assertThat(stub.sentEmails()).hasSize(2);
+        assertError(post("/emails/batch", "[" + MAIL + "]", KEY, "dropped-1"), 409, "invalid_idempotent_request");
+        assertThat(stub.sentEmails()).hasSize(2);
+    }
+
+    @Test
     void rateLimitPerKey() throws Exception {
         stub.enforceRateLimit(true).expectApiKey(null);
         HttpResponse<String> r1 = post("/emails", MAIL, "re_a", null);
@@ -308,9 +381,14 @@ class ResendStubTest {
                 null, null).statusCode()).isEqualTo(200);
         assertError(post("/emails", MAIL, KEY, null), 503, "internal_server_error");
 
+        assertThat(post("/_stub/settings", "{\"enforceRateLimit\":false}", null, null).statusCode()).isEqualTo(200);
+        assertThat(post("/_stub/faults", "{\"times\":1,\"drop\":true}", null, null).statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> post("/emails", MAIL, KEY, null)).isInstanceOf(java.io.IOException.class);
+
         String requests = get("/_stub/requests").body();
-        assertThat(requests).contains("\"errorName\": \"rate_limit_exceeded\"").contains("\"status\": 503");
-        assertThat(get("/_stub/counts").body()).contains("\"requests\": 3").contains("\"emails\": 1");
+        assertThat(requests).contains("\"errorName\": \"rate_limit_exceeded\"").contains("\"status\": 503")
+                .contains("\"emails\": 1").contains("\"accepted\": 1").contains("\"dropped\": true");
+        assertThat(get("/_stub/counts").body()).contains("\"requests\": 4").contains("\"emails\": 2");
         assertThat(get("/_stub/mail.json").body()).contains("\"subject\": \"Hi\"").contains("Bearer <redacted>").doesNotContain(KEY);
         assertThat(get("/_stub/mail").body()).contains("hello@acme.com").contains("ann@example.org");
 
