@@ -12,7 +12,12 @@ public interface EmailProvider {
     /** Sends one message; never throws for provider failures (they are in the result). */
     SendResult send(EmailMessage message);
 
-    /** Sends several messages; the default sends them one by one. Results are in the same order. */
+    /**
+     * Sends several messages as one batch, with every guarantee of {@link #send} for each (the module's providers
+     * claim every idempotency key and read the suppression list once for the batch, use the provider's batch API
+     * where it has one, and record the outcomes once). Results are in the same order, one per message. The default,
+     * for other implementations, sends them one by one.
+     */
     default List<SendResult> sendBatch(List<EmailMessage> messages) {
         return messages.stream().map(this::send).toList();
     }
