@@ -8,6 +8,8 @@ import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.RateLimits;
 import dev.senders.api.sending.SendResult;
 import dev.senders.infrastructure.logging.StructuredLog;
+import java.util.ArrayList;
+import java.util.List;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -63,19 +65,67 @@ public class ProviderFactory implements EmailProviderFactory {
 
         @Override
         public SendResult send(EmailMessage message) {
-            if (!organizationId.equals(message.organizationId())) {
-                return refuseOtherOrganization(message);
-            }
-            EmailMessage m = fromAddress == null || message.from() != null ? message
-                    : message.toBuilder().from(fromAddress).build();
+            return sendBatch(List.of(message)).get(0);
+        }
+
+        /**
+         * Routes each message (cached; no database query once warm), then sends the SES ones and the Resend ones as
+         * one batch each; results come back in the messages' order, each fallback with its warning.
+         */
+        @Override
+        public List<SendResult> sendBatch(List<EmailMessage> messages) {
+            SendResult[] results = new SendResult[messages.size()];
+            List<Integer> viaSes = new ArrayList<>();
+            List<Integer> viaResend = new ArrayList<>();
+            List<ProviderRouting.Route> routes = new ArrayList<>(messages.size());
             long started = System.nanoTime();
-            ProviderRouting.Route route = routing.route(m.organizationId(), m.from());
-            metrics.sendStage(route.provider().wire(), "routing", System.nanoTime() - started);
-            if (route.provider() == ProviderName.SES) {
-                return ses.send(m, route);
+            for (int i = 0; i < messages.size(); i++) {
+                EmailMessage message = messages.get(i);
+                if (!organizationId.equals(message.organizationId())) {
+                    results[i] = refuseOtherOrganization(message);
+                    routes.add(null);
+                    continue;
+                }
+                EmailMessage m = withFrom(message);
+                ProviderRouting.Route route = routing.route(m.organizationId(), m.from());
+                routes.add(route);
+                (route.provider() == ProviderName.SES ? viaSes : viaResend).add(i);
             }
-            SendResult result = resend.send(m);
-            return route.warning() == null ? result : result.withWarning(route.warning());
+            long routed = System.nanoTime() - started;
+            if (!viaSes.isEmpty()) {
+                metrics.sendStage(ProviderName.SES.wire(), "routing", routed * viaSes.size() / messages.size(),
+                        viaSes.size());
+                List<SendResult> sent = ses.sendRouted(viaSes.stream().map(i -> withFrom(messages.get(i))).toList(),
+                        viaSes.stream().map(routes::get).toList());
+                for (int k = 0; k < viaSes.size(); k++) {
+                    int i = viaSes.get(k);
+                    if (sent.get(k) == SesProvider.REROUTE) {
+                        // the organization's senders changed during the batch: along the new route (V3.12)
+                        routes.set(i, routing.route(organizationId, withFrom(messages.get(i)).from()));
+                        viaResend.add(i);
+                    } else {
+                        results[i] = sent.get(k);
+                    }
+                }
+            }
+            viaResend.sort(null);
+            if (!viaResend.isEmpty()) {
+                metrics.sendStage(ProviderName.RESEND.wire(), "routing", routed * viaResend.size() / messages.size(),
+                        viaResend.size());
+                List<SendResult> sent = resend.sendBatch(viaResend.stream().map(i -> withFrom(messages.get(i)))
+                        .toList());
+                for (int k = 0; k < viaResend.size(); k++) {
+                    String warning = routes.get(viaResend.get(k)).warning();
+                    results[viaResend.get(k)] = warning == null ? sent.get(k) : sent.get(k).withWarning(warning);
+                }
+            }
+            return List.of(results);
+        }
+
+        /** The message with the provider's From address when it has none of its own. */
+        private EmailMessage withFrom(EmailMessage message) {
+            return fromAddress == null || message.from() != null ? message
+                    : message.toBuilder().from(fromAddress).build();
         }
 
         /**

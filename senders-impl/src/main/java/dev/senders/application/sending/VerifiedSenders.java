@@ -29,7 +29,8 @@ public class VerifiedSenders {
     public Snapshot load(String organizationId) {
         List<Sender> verified = em.createQuery("select s from Sender s where s.organizationId = :org"
                         + " and s.verificationStatus = dev.senders.domain.model.VerificationStatus.VERIFIED"
-                        + " and s.dkimStatus = dev.senders.domain.model.DkimStatus.SUCCESS", Sender.class)
+                        + " and s.dkimStatus = dev.senders.domain.model.DkimStatus.SUCCESS"
+                        + " and s.deletedAt is null", Sender.class)
                 .setParameter("org", organizationId)
                 .getResultList();
         Map<String, String> domains = new HashMap<>();

@@ -1,6 +1,8 @@
 package dev.senders.infrastructure.sending;
 
 import dev.senders.api.sending.EmailMessage;
+import dev.senders.domain.model.suppression.SuppressedAddress;
+import dev.senders.infrastructure.unsubscribe.UnsubscribeLinks;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
@@ -25,6 +27,9 @@ import java.util.Map;
  *     <li>Extra headers may not set a field the module or the provider sets ({@link EmailMessage#isReservedHeader}:
  *     {@code From}, {@code Message-ID}, {@code Date}, {@code DKIM-Signature}, {@code Return-Path}, {@code Resent-*},
  *     ...); their values follow the rule above.</li>
+ *     <li>A message that asks for a one-click unsubscribe link ({@link EmailMessage#unsubscribe()}) gets the module's
+ *     {@value #LIST_UNSUBSCRIBE} and {@value #LIST_UNSUBSCRIBE_POST} fields ({@link #encode(EmailMessage,
+ *     UnsubscribeLinks)}); hosts cannot set them (reserved).</li>
  *     <li>Tag names and values are reduced to the characters SES and Resend accept: ASCII letters, digits, {@code _}
  *     and {@code -}, at most {@value #MAX_TAG_LENGTH} characters; others become {@code _}.</li>
  * </ul>
@@ -36,6 +41,14 @@ public final class MessageHeaders {
     public static final String ORGANIZATION_TAG = "organization";
     /** Tag carrying {@link EmailMessage#campaignId()} when there is one; it overrides a message tag of the same name. */
     public static final String CAMPAIGN_TAG = "campaign";
+    /** RFC 2369: the link, {@code <https://...>}. */
+    public static final String LIST_UNSUBSCRIBE = "List-Unsubscribe";
+    /** RFC 8058: the link takes a one-click POST. */
+    public static final String LIST_UNSUBSCRIBE_POST = "List-Unsubscribe-Post";
+    /** RFC 8058's value of {@value #LIST_UNSUBSCRIBE_POST}, and the body of the POST. */
+    public static final String ONE_CLICK = "List-Unsubscribe=One-Click";
+    /** RFC 5322: a line of a message is at most 998 characters; a URL cannot be folded. */
+    static final int MAX_LINE = 998;
 
     private MessageHeaders() {
     }
@@ -58,7 +71,8 @@ public final class MessageHeaders {
      * @param to          the recipient mailbox (the bare address unless the message gave a name)
      * @param replyTo     the Reply-To mailboxes
      * @param subject     the subject, unchanged (the providers encode it)
-     * @param headers     the extra headers, unchanged, in the message's order
+     * @param headers     the extra headers, unchanged, in the message's order; then the module's unsubscribe fields
+     *                    when encoded with {@link #encode(EmailMessage, UnsubscribeLinks)}
      * @param tags        the sanitized tags: the message's, then {@value #ORGANIZATION_TAG} and {@value #CAMPAIGN_TAG}
      */
     public record Encoded(String fromAddress, String from, String toAddress, String to, List<String> replyTo,
@@ -80,6 +94,42 @@ public final class MessageHeaders {
         return new Encoded(from.getAddress(), mailbox(from.getAddress(), personal), to.getAddress(),
                 mailbox(to.getAddress(), to.getPersonal()), replyTo, message.subject(), headers(message.headers()),
                 tags(message));
+    }
+
+    /**
+     * {@link #encode(EmailMessage)}, and when the message asks for a one-click unsubscribe link, the module's
+     * {@value #LIST_UNSUBSCRIBE} ({@code <link>}) and {@value #LIST_UNSUBSCRIBE_POST} ({@value #ONE_CLICK}) after
+     * the extra headers. The link names the message's organization, its recipient (normalized as on the suppression
+     * list) and the list.
+     *
+     * @throws InvalidMessageException as {@link #encode(EmailMessage)}, and when the message asks for a link but links
+     *                                 are not configured, or the link would not fit on one header line (an
+     *                                 organization or list id too long)
+     */
+    public static Encoded encode(EmailMessage message, UnsubscribeLinks links) {
+        Encoded encoded = encode(message);
+        if (message.unsubscribe() == null) {
+            return encoded;
+        }
+        if (!links.configured()) {
+            throw new InvalidMessageException("the message asks for a one-click unsubscribe link, but none can be"
+                    + " made: senders.unsubscribe.base-url and senders.unsubscribe.secrets are not configured");
+        }
+        // the spelling the send path's suppression check reads (SendClaims), so the entry the link makes applies
+        String recipient = SuppressedAddress.normalize(message.to())
+                .orElseThrow(() -> new InvalidMessageException("to is not a valid email address"));
+        String link = links.link(message.organizationId(), recipient, message.unsubscribe().listId());
+        String value = "<" + link + ">";
+        if (LIST_UNSUBSCRIBE.length() + 2 + value.length() > MAX_LINE) {
+            throw new InvalidMessageException("the unsubscribe link would be " + link.length() + " characters long,"
+                    + " too long for one header line (" + MAX_LINE + "): the organization id or the list id is too"
+                    + " long");
+        }
+        Map<String, String> headers = new LinkedHashMap<>(encoded.headers());
+        headers.put(LIST_UNSUBSCRIBE, value);
+        headers.put(LIST_UNSUBSCRIBE_POST, ONE_CLICK);
+        return new Encoded(encoded.fromAddress(), encoded.from(), encoded.toAddress(), encoded.to(),
+                encoded.replyTo(), encoded.subject(), Collections.unmodifiableMap(headers), encoded.tags());
     }
 
     /**

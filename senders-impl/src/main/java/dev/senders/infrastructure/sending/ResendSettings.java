@@ -19,8 +19,10 @@ import java.util.Optional;
  *     only (checked at startup by {@code SettingsCheck})</td></tr>
  *     <tr><td>{@code senders.resend.api-key}</td><td>else {@code RESEND_API_KEY}; none: every Resend send fails</td></tr>
  *     <tr><td>{@code senders.resend.timeout}</td><td>{@code PT10S}, connect and read timeout of each HTTP call</td></tr>
- *     <tr><td>{@code senders.resend.max-retries}</td><td>3, retries of a 429 answer</td></tr>
- *     <tr><td>{@code senders.resend.max-retry-after}</td><td>{@code PT10S}, the longest {@code retry-after} honoured</td></tr>
+ *     <tr><td>{@code senders.resend.max-retries}</td><td>3, retries of a 429 answer (by the caller of
+ *     {@link ResendEmailSender}, which makes one request per call)</td></tr>
+ *     <tr><td>{@code senders.resend.max-retry-after}</td><td>{@code PT10S}, the longest {@code retry-after} honoured
+ *     by those retries</td></tr>
  *     <tr><td>{@code senders.resend.from-address}</td><td>{@value #DEFAULT_FROM_ADDRESS}, a placeholder: set the
  *     platform's real default sender, on a domain verified in Resend</td></tr>
  *     <tr><td>{@code senders.resend.from-name}</td><td>none</td></tr>

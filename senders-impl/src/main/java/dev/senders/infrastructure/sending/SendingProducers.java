@@ -1,5 +1,6 @@
 package dev.senders.infrastructure.sending;
 
+import dev.senders.infrastructure.unsubscribe.UnsubscribeLinks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -14,8 +15,8 @@ import java.util.logging.Logger;
 /**
  * CDI wiring of the senders: the application's shared JAX-RS {@link Client} (connect and read timeouts from
  * {@code senders.resend.timeout}, closed on shutdown), and one {@link ResendEmailSender} and {@link SesEmailSender}
- * (final classes, hence {@link Singleton} rather than a proxied normal scope). The {@link SesClient} comes from
- * {@code dev.senders.infrastructure.ses.SesClientProducer}.
+ * with the module's unsubscribe links (final classes, hence {@link Singleton} rather than a proxied normal scope).
+ * The {@link SesClient} comes from {@code dev.senders.infrastructure.ses.SesClientProducer}.
  */
 @ApplicationScoped
 public class SendingProducers {
@@ -38,9 +39,9 @@ public class SendingProducers {
 
     @Produces
     @Singleton
-    ResendEmailSender resendEmailSender(Client client, ResendSettings settings) {
+    ResendEmailSender resendEmailSender(Client client, ResendSettings settings, UnsubscribeLinks unsubscribeLinks) {
         ResendEmailSender sender = new ResendEmailSender(client, settings.baseUrl(), settings.apiKey().orElse(null),
-                settings.maxRetries(), settings.maxRetryAfter());
+                unsubscribeLinks);
         if (settings.apiKey().isEmpty()) {
             LOG.warning("No Resend API key (senders.resend.api-key or RESEND_API_KEY): sends through Resend will fail");
         }
@@ -50,7 +51,7 @@ public class SendingProducers {
 
     @Produces
     @Singleton
-    SesEmailSender sesEmailSender(SesClient ses) {
-        return new SesEmailSender(ses);
+    SesEmailSender sesEmailSender(SesClient ses, UnsubscribeLinks unsubscribeLinks) {
+        return new SesEmailSender(ses, unsubscribeLinks);
     }
 }

@@ -4,6 +4,7 @@ import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.SendResult;
 import dev.senders.infrastructure.ratelimit.RateSlot;
+import dev.senders.infrastructure.unsubscribe.UnsubscribeLinks;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
@@ -48,9 +49,10 @@ import java.util.Set;
  * <p>
  * A message without extra headers goes out with {@code SendEmail} (Source = the encoded From mailbox, subject and
  * bodies in UTF-8, Reply-To, configuration set, tags). {@code SendEmail} cannot carry custom headers, so a message
- * with {@link EmailMessage#headers()} (e.g. {@code List-Unsubscribe}) is built as MIME with Jakarta Mail and goes out
- * with {@code SendRawEmail}, with the same Source, recipient, configuration set and tags. Either way one send is one
- * SDK call. Within it, 5xx are retried with backoff up to the client's maximum attempts, but, unlike the client's
+ * with {@link EmailMessage#headers()} or a one-click unsubscribe link ({@code List-Unsubscribe},
+ * {@code List-Unsubscribe-Post}: {@link MessageHeaders#encode(EmailMessage, UnsubscribeLinks)}) is built as MIME
+ * with Jakarta Mail and goes out with {@code SendRawEmail}, with the same Source, recipient, configuration set and
+ * tags. Either way one send is one SDK call. Within it, 5xx are retried with backoff up to the client's maximum attempts, but, unlike the client's
  * default policy, a timed-out attempt is not (SES may have accepted it, and SES v1 has no idempotency), nor is a
  * throttled one (it counts against SES's rate; the caller sends again after a new rate-limit token).
  * <p>
@@ -69,14 +71,22 @@ public final class SesEmailSender {
 
     private final SesClient ses;
     private final SdkPlugin sendRetries;
+    private final UnsubscribeLinks unsubscribeLinks;
+
+    /** A sender that makes no unsubscribe links (a message asking for one is invalid). */
+    public SesEmailSender(SesClient ses) {
+        this(ses, UnsubscribeLinks.none());
+    }
 
     /**
      * @param ses the application's SES client; its retry strategy's maximum attempts also bound the retries of a
      *            send, but a send is retried only when SES certainly did not take the message (see
      *            {@link #certainlyNotAccepted})
+     * @param unsubscribeLinks the module's one-click unsubscribe links, for messages that ask for one
      */
-    public SesEmailSender(SesClient ses) {
+    public SesEmailSender(SesClient ses, UnsubscribeLinks unsubscribeLinks) {
         this.ses = Objects.requireNonNull(ses, "ses");
+        this.unsubscribeLinks = Objects.requireNonNull(unsubscribeLinks, "unsubscribeLinks");
         int maxAttempts = ses.serviceClientConfiguration().overrideConfiguration().retryStrategy()
                 .map(RetryStrategy::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
         RetryStrategy strategy = DefaultRetryStrategy.standardStrategyBuilder()
@@ -127,34 +137,87 @@ public final class SesEmailSender {
      * @param configurationSet the SES configuration set for events, or null for none
      */
     public SendResult send(EmailMessage message, String verifiedDomain, String configurationSet) {
+        Prepared prepared = prepare(message, verifiedDomain, configurationSet);
+        return prepared.refused() != null ? prepared.refused() : send(prepared);
+    }
+
+    /**
+     * A message ready to go: its request built (the MIME of a raw message included), so that what is left at the
+     * rate-limit slot is the call itself; or the refusal of a message that cannot be sent as it is.
+     */
+    public static final class Prepared {
+        private final SendEmailRequest email;
+        private final SendRawEmailRequest raw;
+        private final SendResult refused;
+
+        private Prepared(SendEmailRequest email, SendRawEmailRequest raw, SendResult refused) {
+            this.email = email;
+            this.raw = raw;
+            this.refused = refused;
+        }
+
+        /** The refusal (FAILED, INVALID) when the message cannot be sent as it is; null when it is ready. */
+        public SendResult refused() {
+            return refused;
+        }
+    }
+
+    /** Checks and builds the request of one message (no call): {@link #send(Prepared)} sends it. */
+    public Prepared prepare(EmailMessage message, String verifiedDomain, String configurationSet) {
         MessageHeaders.Encoded encoded;
         try {
-            encoded = MessageHeaders.encode(message);
+            encoded = MessageHeaders.encode(message, unsubscribeLinks);
             requireDomain(encoded.fromAddress(), verifiedDomain);
         } catch (MessageHeaders.InvalidMessageException e) {
-            return failed(e.getMessage(), false);
+            return new Prepared(null, null, failed(SendResult.Failure.INVALID, e.getMessage(), false));
         }
         String configSet = configurationSet == null || configurationSet.isBlank() ? null : configurationSet.strip();
         try {
-            String messageId = encoded.headers().isEmpty()
-                    ? sendEmail(message, encoded, configSet)
-                    : sendRawEmail(message, encoded, configSet);
+            return encoded.headers().isEmpty()
+                    ? new Prepared(emailRequest(message, encoded, configSet), null, null)
+                    : new Prepared(null, rawRequest(message, encoded, configSet), null);
+        } catch (MessagingException | IOException e) {
+            return new Prepared(null, null, failed(SendResult.Failure.INVALID, "could not build the MIME message: "
+                    + e.getMessage(), false));
+        }
+    }
+
+    /** Sends a prepared message (one SDK call; a refused one answers its refusal). Never throws but for a missed slot. */
+    public SendResult send(Prepared prepared) {
+        if (prepared.refused() != null) {
+            return prepared.refused();
+        }
+        try {
+            String messageId = prepared.email != null ? ses.sendEmail(prepared.email).messageId()
+                    : ses.sendRawEmail(prepared.raw).messageId();
             return SendResult.sent(ProviderName.SES, messageId, null);
         } catch (AwsServiceException e) {
             return serviceError(e);
         } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
-            return failed("Amazon SES did not answer in time (the message may have been accepted): "
-                    + e.getMessage(), true);
+            return failed(SendResult.Failure.TIMEOUT, "Amazon SES did not answer in time (the message may have been"
+                    + " accepted): " + e.getMessage(), true);
         } catch (AbortedException e) {
-            return failed("the call to Amazon SES was interrupted: " + e.getMessage(), true);
+            return failed(SendResult.Failure.TIMEOUT, "the call to Amazon SES was interrupted (the message may have"
+                    + " been accepted): " + e.getMessage(), true);
         } catch (SdkClientException e) {
             rethrowMissedSlot(e);
-            return failed("could not reach Amazon SES: " + e.getMessage(), true);
+            return failed(certainlyNotAccepted(e) ? SendResult.Failure.UNAVAILABLE : SendResult.Failure.TIMEOUT,
+                    "could not reach Amazon SES: " + e.getMessage(), true);
         } catch (SdkException e) {
             rethrowMissedSlot(e);
-            return failed("Amazon SES call failed: " + e.getMessage(), true);
-        } catch (MessagingException | IOException e) {
-            return failed("could not build the MIME message: " + e.getMessage(), false);
+            return failed(SendResult.Failure.TIMEOUT, "Amazon SES call failed (the message may have been accepted): "
+                    + e.getMessage(), true);
+        }
+    }
+
+    /** Why SES must not be asked to send this message from {@code verifiedDomain} (checked before any call), if so. */
+    public java.util.Optional<String> invalid(EmailMessage message, String verifiedDomain) {
+        try {
+            MessageHeaders.Encoded encoded = MessageHeaders.encode(message, unsubscribeLinks);
+            requireDomain(encoded.fromAddress(), verifiedDomain);
+            return java.util.Optional.empty();
+        } catch (MessageHeaders.InvalidMessageException e) {
+            return java.util.Optional.of(e.getMessage());
         }
     }
 
@@ -185,7 +248,7 @@ public final class SesEmailSender {
         }
     }
 
-    private String sendEmail(EmailMessage message, MessageHeaders.Encoded e, String configSet) {
+    private SendEmailRequest emailRequest(EmailMessage message, MessageHeaders.Encoded e, String configSet) {
         Body.Builder body = Body.builder();
         if (message.html() != null) {
             body.html(content(message.html()));
@@ -206,10 +269,10 @@ public final class SesEmailSender {
         if (!tags.isEmpty()) {
             request.tags(tags);
         }
-        return ses.sendEmail(request.build()).messageId();
+        return request.build();
     }
 
-    private String sendRawEmail(EmailMessage message, MessageHeaders.Encoded e, String configSet)
+    private SendRawEmailRequest rawRequest(EmailMessage message, MessageHeaders.Encoded e, String configSet)
             throws MessagingException, IOException {
         SdkBytes raw = SdkBytes.fromByteArrayUnsafe(mime(message, e));
         SendRawEmailRequest.Builder request = SendRawEmailRequest.builder()
@@ -222,7 +285,7 @@ public final class SesEmailSender {
         if (!tags.isEmpty()) {
             request.tags(tags);
         }
-        return ses.sendRawEmail(request.build()).messageId();
+        return request.build();
     }
 
     /** The message as MIME: the encoded header fields, the extra headers, text and/or HTML in UTF-8. */
@@ -277,14 +340,19 @@ public final class SesEmailSender {
         String detail = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
                 ? e.awsErrorDetails().errorMessage() : e.getMessage();
         int status = e.statusCode();
-        boolean retryable = status >= 500 || status == 429 || e.isThrottlingException()
+        boolean throttled = status == 429 || e.isThrottlingException()
                 || (code != null && THROTTLING_CODES.contains(code));
         String what = code != null ? code : "HTTP " + status;
-        return failed("Amazon SES " + what + ": " + detail, retryable);
+        String error = "Amazon SES " + what + ": " + detail;
+        if (throttled) {
+            return failed(SendResult.Failure.THROTTLED, error, true);
+        }
+        return status >= 500 ? failed(SendResult.Failure.UNAVAILABLE, error, true)
+                : failed(SendResult.Failure.REJECTED, error, false);
     }
 
-    private static SendResult failed(String error, boolean retryable) {
-        return SendResult.failed(ProviderName.SES, error, retryable, null);
+    private static SendResult failed(SendResult.Failure failure, String error, boolean retryable) {
+        return SendResult.failed(ProviderName.SES, failure, error, retryable, null);
     }
 
     @Override

@@ -73,7 +73,8 @@ class MessageHeadersTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"Bcc", "from", "Content-Type", "Reply-To", "Message-ID",
             "message-id", "Date", "DKIM-Signature", "Return-Path", "Resent-From", "resent-message-id", "RESENT-DATE",
-            "Received", "Authentication-Results", "X-SES-CONFIGURATION-SET", "x-ses-source-arn"})
+            "Received", "Authentication-Results", "X-SES-CONFIGURATION-SET", "x-ses-source-arn", "List-Unsubscribe",
+            "list-unsubscribe-post"})
     void reservedHeadersCannotBeSet(String name) {
         assertThatThrownBy(() -> message().header(name, "x").build()).as(name)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header " + name);
@@ -83,7 +84,7 @@ class MessageHeadersTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"List-Unsubscribe", "List-Unsubscribe-Post", "X-Campaign",
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"List-Id", "List-Unsubscribed", "X-Campaign",
             "Precedence", "Feedback-ID", "X-Message-Ref", "Dated", "Resent", "X-SESSION"})
     void otherHeadersMayBeSet(String name) {
         assertThat(EmailMessage.isReservedHeader(name)).as(name).isFalse();
@@ -131,5 +132,61 @@ class MessageHeadersTest {
         }
         assertThatThrownBy(() -> SesEmailSender.requireDomain("a@acme.com", " "))
                 .isInstanceOf(MessageHeaders.InvalidMessageException.class);
+    }
+
+    // ------------------------------------------------------------------ one-click unsubscribe (issue 17)
+
+    private static final String SECRET = "unsubscribe-secret-for-the-unit-test-0001";
+    private static final java.time.Instant NOON = java.time.Instant.parse("2026-03-14T12:00:00Z");
+
+    private static dev.senders.infrastructure.unsubscribe.UnsubscribeLinks links(java.time.Instant now) {
+        return new dev.senders.infrastructure.unsubscribe.UnsubscribeLinks(java.net.URI.create("https://app.acme.io"),
+                new dev.senders.infrastructure.unsubscribe.UnsubscribeTokens(java.util.List.of(SECRET)), 90,
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+    }
+
+    @Test
+    void aMessageAskingForAnUnsubscribeLinkGetsBothFieldsAfterItsOwnHeaders() {
+        EmailMessage m = message().to("Bob <Bob@Bücher.example>").header("X-Campaign", "7").unsubscribe("spring")
+                .build();
+        var links = links(NOON);
+
+        java.util.Map<String, String> headers = MessageHeaders.encode(m, links).headers();
+
+        assertThat(headers.keySet()).containsExactly("X-Campaign", "List-Unsubscribe", "List-Unsubscribe-Post");
+        assertThat(headers.get("List-Unsubscribe-Post")).isEqualTo("List-Unsubscribe=One-Click");
+        String value = headers.get("List-Unsubscribe");
+        assertThat(value).startsWith("<https://app.acme.io/api/unsubscribe/").endsWith(">");
+        String token = value.substring("<https://app.acme.io/api/unsubscribe/".length(), value.length() - 1);
+        var check = links.check(token);
+        assertThat(check.valid()).isTrue();
+        assertThat(check.token()).isEqualTo(new dev.senders.infrastructure.unsubscribe.UnsubscribeToken("org-1",
+                "bob@xn--bcher-kva.example", "spring", java.time.LocalDate.of(2026, 6, 12)));
+        // the same link all day (a Resend replay is the same bytes), another one the next day
+        assertThat(MessageHeaders.encode(m, links(NOON.plusSeconds(11 * 3600 + 59 * 60))).headers()).isEqualTo(headers);
+        assertThat(MessageHeaders.encode(m, links(NOON.plusSeconds(12 * 3600))).headers()).isNotEqualTo(headers);
+        // the copy the module makes for its fallback keeps the request
+        assertThat(m.toBuilder().from("notifications@platform.example").build().unsubscribe()).isEqualTo(m.unsubscribe());
+    }
+
+    @Test
+    void withoutARequestNothingIsAdded() {
+        EmailMessage m = message().header("X-Campaign", "7").build();
+        assertThat(MessageHeaders.encode(m, links(NOON))).isEqualTo(MessageHeaders.encode(m));
+        assertThat(MessageHeaders.encode(m, dev.senders.infrastructure.unsubscribe.UnsubscribeLinks.none()))
+                .isEqualTo(MessageHeaders.encode(m));
+    }
+
+    @Test
+    void aRequestWithoutConfiguredLinksOrTooLongForAHeaderLineIsInvalid() {
+        assertThatThrownBy(() -> MessageHeaders.encode(message().unsubscribe().build(),
+                dev.senders.infrastructure.unsubscribe.UnsubscribeLinks.none()))
+                .isInstanceOf(MessageHeaders.InvalidMessageException.class)
+                .hasMessageContaining("senders.unsubscribe.base-url");
+        EmailMessage huge = message().organizationId("ü".repeat(255)).unsubscribe("é".repeat(255)).build();
+        assertThatThrownBy(() -> MessageHeaders.encode(huge, links(NOON)))
+                .isInstanceOf(MessageHeaders.InvalidMessageException.class).hasMessageContaining("too long");
+        assertThatThrownBy(() -> message().unsubscribe("x".repeat(256)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listId");
     }
 }

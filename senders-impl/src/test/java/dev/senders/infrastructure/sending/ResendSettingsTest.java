@@ -99,10 +99,11 @@ class ResendSettingsTest {
             SendingProducers producers = new SendingProducers();
             Client client = producers.httpClient(settings);
             try {
-                ResendEmailSender sender = producers.resendEmailSender(client, settings);
+                ResendEmailSender sender = producers.resendEmailSender(client, settings,
+                        dev.senders.infrastructure.unsubscribe.UnsubscribeLinks.none());
                 assertThat(sender.toString()).doesNotContain("re_wired");
-                assertThat(sender.send(EmailMessage.builder().to("bob@example.org").from("news@acme.com")
-                        .subject("Hi").text("Hi").organizationId("org-1").build()).success()).isTrue();
+                assertThat(sender.sendOne(EmailMessage.builder().to("bob@example.org").from("news@acme.com")
+                        .subject("Hi").text("Hi").organizationId("org-1").build(), null).accepted()).isTrue();
             } finally {
                 producers.closeHttpClient(client);
             }

@@ -273,8 +273,8 @@ class SesEmailSenderTest {
     @Test
     void customHeadersGoOutAsRawMime() throws Exception {
         SendResult result = sender.send(message().fromName("Zoë Café").subject("Grüße").replyTo("help@acme.com")
-                .header("List-Unsubscribe", "<mailto:unsubscribe@acme.com?subject=u-123>")
-                .header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+                .header("List-Id", "<news.acme.com>")
+                .header("Feedback-ID", "spring:news:acme")
                 .header("X-Note", "Café").campaignId("c1").build(), "acme.com", CONFIG_SET);
 
         assertThat(result.success()).as("%s", result).isTrue();
@@ -293,13 +293,50 @@ class SesEmailSenderTest {
         assertThat(((InternetAddress) mime.getFrom()[0]).getPersonal()).isEqualTo("Zoë Café");
         assertThat(((InternetAddress) mime.getFrom()[0]).getAddress()).isEqualTo("news@acme.com");
         assertThat(mime.getSubject()).isEqualTo("Grüße");
-        assertThat(mime.getHeader("List-Unsubscribe")).containsExactly("<mailto:unsubscribe@acme.com?subject=u-123>");
-        assertThat(mime.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+        assertThat(mime.getHeader("List-Id")).containsExactly("<news.acme.com>");
+        assertThat(mime.getHeader("Feedback-ID")).containsExactly("spring:news:acme");
         assertThat(jakarta.mail.internet.MimeUtility.decodeText(mime.getHeader("X-Note")[0])).isEqualTo("Café");
         MimeMultipart alternative = (MimeMultipart) mime.getContent();
         assertThat(alternative.getContentType()).startsWith("multipart/alternative");
         assertThat(alternative.getBodyPart(0).getContent()).isEqualTo("Hi Bob");
         assertThat(alternative.getBodyPart(1).getContent()).isEqualTo("<p>Hi Bob</p>");
         assertThat(alternative.getBodyPart(1).getContentType()).startsWith("text/html").contains("UTF-8");
+    }
+
+    @Test
+    void aOneClickUnsubscribeLinkGoesOutAsRawMimeWithBothFields() throws Exception {
+        var links = new dev.senders.infrastructure.unsubscribe.UnsubscribeLinks(java.net.URI.create("https://app.acme.io"),
+                new dev.senders.infrastructure.unsubscribe.UnsubscribeTokens(java.util.List.of(
+                        "unsubscribe-secret-for-the-ses-test-001")), 90, java.time.Clock.systemUTC());
+        SesEmailSender withLinks = new SesEmailSender(client, links);
+
+        SendResult result = withLinks.send(message().to("Bob <Bob@Example.org>").unsubscribe().build(), "acme.com",
+                CONFIG_SET);
+
+        assertThat(result.success()).as("%s", result).isTrue();
+        SesStub.SentMessage sent = stub.sentMessages().get(0);
+        assertThat(sent.action()).isEqualTo("SendRawEmail");
+        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(sent.rawMessage().getBytes(StandardCharsets.US_ASCII)));
+        assertThat(mime.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+        String[] link = mime.getHeader("List-Unsubscribe");
+        assertThat(link).hasSize(1);
+        assertThat(link[0]).startsWith("<https://app.acme.io/api/unsubscribe/").endsWith(">").doesNotContain(" ");
+        var check = links.check(link[0].substring("<https://app.acme.io/api/unsubscribe/".length(),
+                link[0].length() - 1));
+        assertThat(check.valid()).isTrue();
+        assertThat(check.token().organizationId()).isEqualTo("org-1");
+        assertThat(check.token().recipient()).isEqualTo("bob@example.org");
+        assertThat(check.token().listId()).isNull();
+        assertThat(sent.rawMessage().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
+
+        // the same sender without links refuses such a message before any call
+        stub.reset();
+        stub.verifyDomain("acme.com");
+        assertThat(sender.invalid(message().unsubscribe().build(), "acme.com")).isPresent();
+        SendResult refused = sender.send(message().unsubscribe().build(), "acme.com", CONFIG_SET);
+        assertThat(refused.failure()).isEqualTo(SendResult.Failure.INVALID);
+        assertThat(refused.retryable()).isFalse();
+        assertThat(stub.sentMessages()).isEmpty();
     }
 }

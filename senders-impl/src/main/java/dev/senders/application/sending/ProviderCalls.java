@@ -1,0 +1,54 @@
+package dev.senders.application.sending;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads a batch's provider calls run on, so that calls are in flight together when the rate allows: each call
+ * waits for its rate-limit slot on one of these and goes on the wire from there at once (at most
+ * {@code senders.sending.max-in-flight}, 32, per instance; a call that waits for a free thread past its slot gives the
+ * slot up and takes another). Container-managed threads ({@link ManagedThreadFactory}), started with the application.
+ */
+@ApplicationScoped
+public class ProviderCalls {
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    @ConfigProperty(name = "senders.sending.max-in-flight", defaultValue = "32")
+    int maxInFlight;
+
+    private ExecutorService pool;
+
+    @PostConstruct
+    void start() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads);
+        // started at once and kept: a call waits for its slot on one of these, and creating a thread then would make it
+        // late for the slot
+        executor.prestartAllCoreThreads();
+        pool = executor;
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    public <T> Future<T> submit(Callable<T> call) {
+        return pool.submit(call);
+    }
+}
