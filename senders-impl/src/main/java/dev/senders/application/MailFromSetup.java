@@ -57,7 +57,7 @@ public class MailFromSetup {
     public Sender set(Tenant tenant, long id, String requested) {
         String org = tenant.organizationId();
         senders.lockOrganization(org);
-        Sender sender = queries.get(tenant, id);
+        Sender sender = queries.getActive(tenant, id);
         if (!sender.isFullyVerified()) {
             throw SendersProblem.invalid("id", "not verified",
                     "A custom MAIL FROM domain needs a verified sender domain");

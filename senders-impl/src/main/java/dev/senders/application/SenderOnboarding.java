@@ -16,6 +16,8 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +58,13 @@ public class SenderOnboarding {
     @ConfigProperty(name = "senders.pending-limit", defaultValue = "5")
     int pendingLimit;
 
+    @Inject
+    @ConfigProperty(name = "senders.deletion.restore-window", defaultValue = "P7D")
+    java.time.Duration restoreWindow;
+
+    @Inject
+    DeletedSenderPurge purger;
+
     /** A new sender and whether its domain needed a fresh SES identity. */
     public record Added(Sender sender, SenderAddress address) {
     }
@@ -67,7 +76,12 @@ public class SenderOnboarding {
         senders.lockOrganization(org);
 
         // NEWS@acme.io and news@acme.io are one sender; the first spelling is kept
-        if (senders.findByEmail(org, address.emailAddress()).isPresent()) {
+        Optional<Sender> existing = senders.findByEmail(org, address.emailAddress());
+        if (existing.isPresent() && existing.get().isDeleted()) {
+            throw SendersProblem.conflict("sender-exists", "Sender already exists: it was deleted and can be restored"
+                    + " until " + restorableUntil(existing.get()).toLocalDate());
+        }
+        if (existing.isPresent()) {
             throw senderExists();
         }
         if (senders.countPending(org) >= pendingLimit) {
@@ -117,26 +131,80 @@ public class SenderOnboarding {
         to.setOwnershipVerifiedAt(from.getOwnershipVerifiedAt());
     }
 
+    /**
+     * Deletes a sender: it is hidden and stops being used at once (sends fall back as if it were gone), and stays
+     * restorable for {@code senders.deletion.restore-window} (P7D); then {@link #purgeDeleted} deletes it for good.
+     * Refused (409) while the host says it is in use (an active campaign).
+     */
     @Transactional
     public void remove(Tenant tenant, long id) {
         String org = tenant.organizationId();
         senders.lockOrganization(org);
-        Sender sender = senders.find(org, id).orElseThrow(() -> SendersProblem.notFound("Sender " + id));
+        Sender sender = senders.find(org, id).filter(s -> !s.isDeleted())
+                .orElseThrow(() -> SendersProblem.notFound("Sender " + id));
         Optional<String> use = usageChecks.activeUse(org, sender.getEmailAddress());
         if (use.isPresent()) {
             throw SendersProblem.conflict("sender-in-use", "This sender cannot be removed: " + use.get());
         }
-        String domain = sender.getDomain();
-        senders.lockDomain(domain);
-        senders.remove(sender);
-        audit.record(tenant, "sender.removed", "sender", id, sender.getEmailAddress());
+        sender.markDeleted(OffsetDateTime.now(ZoneOffset.UTC));
+        senders.entityManager().flush();
+        audit.record(tenant, "sender.removed", "sender", id, sender.getEmailAddress() + " (restorable until "
+                + restorableUntil(sender).toLocalDate() + ")");
         changes.fire(new SendersChanged(org));
-        if (senders.countOnDomain(domain) == 0) {
-            // Last user of the identity, in any organization. A failure here rolls the removal back.
-            ses.deleteIdentity(domain);
-            EVENTS.info("ses.identity-deleted").organization(org).sender(id).field("domain", domain)
-                    .field("why", "no sender of any organization uses it").log();
+    }
+
+    /**
+     * Brings back a sender deleted within the restore window (409 if it is not deleted, 410 after the window); it is
+     * the default again if it was one and no other sender became the default since.
+     */
+    @Transactional
+    public Sender restore(Tenant tenant, long id) {
+        String org = tenant.organizationId();
+        senders.lockOrganization(org);
+        Sender sender = senders.find(org, id).orElseThrow(() -> SendersProblem.notFound("Sender " + id));
+        if (!sender.isDeleted()) {
+            throw SendersProblem.conflict("not-deleted", "This sender is not deleted");
         }
+        if (restorableUntil(sender).isBefore(OffsetDateTime.now(ZoneOffset.UTC))) {
+            throw new SendersProblem(410, "restore-window-over", "Gone", "This sender was deleted more than "
+                    + restoreWindow.toDays() + " days ago and can no longer be restored");
+        }
+        boolean pending = sender.getVerificationStatus() == dev.senders.domain.model.VerificationStatus.PENDING
+                || sender.getVerificationStatus() == dev.senders.domain.model.VerificationStatus.VERIFYING;
+        if (pending && senders.countPending(org) >= pendingLimit) {
+            throw SendersProblem.conflict("pending-limit", "At most " + pendingLimit
+                    + " senders can wait for verification at once; verify or remove one first");
+        }
+        boolean wasDefault = sender.restore();
+        senders.entityManager().flush();
+        if (wasDefault && sender.isFullyVerified() && senders.findDefault(org).isEmpty()) {
+            sender.setDefaultSender(true);
+            senders.entityManager().flush();
+        }
+        audit.record(tenant, "sender.restored", "sender", id, sender.getEmailAddress());
+        changes.fire(new SendersChanged(org));
+        return sender;
+    }
+
+    /** Until when a deleted sender can be restored. */
+    public OffsetDateTime restorableUntil(Sender sender) {
+        return sender.getDeletedAt() == null ? null : sender.getDeletedAt().plus(restoreWindow);
+    }
+
+    /**
+     * Deletes for good the senders deleted longer ago than the restore window (any organization), and each SES
+     * identity no sender of any organization uses any more. Run by the background job.
+     *
+     * @return how many senders were deleted
+     */
+    public int purgeDeleted() {
+        int purged = 0;
+        for (Sender due : senders.deletedBefore(OffsetDateTime.now(ZoneOffset.UTC).minus(restoreWindow))) {
+            if (purger.purge(due.getOrganizationId(), due.getId())) {
+                purged++;
+            }
+        }
+        return purged;
     }
 
     private static String newOwnershipToken() {

@@ -30,6 +30,12 @@ public class SenderQueries {
     @Inject
     SesSettings sesSettings;
 
+    /** The DMARC record recommended to every sender domain ({@code _dmarc.<domain>}). */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "senders.dmarc.record",
+            defaultValue = DnsRecords.DEFAULT_DMARC_VALUE)
+    String dmarcRecord;
+
     public PageOf<Sender> list(Tenant tenant, int page, int size) {
         if (page < 1) {
             throw SendersProblem.invalid("page", "must be 1 or more", "page must be 1 or more");
@@ -46,6 +52,20 @@ public class SenderQueries {
         return senders.find(tenant.organizationId(), id).orElseThrow(() -> SendersProblem.notFound("Sender " + id));
     }
 
+    /** The sender, unless it is deleted (then 409: restore it first). */
+    public Sender getActive(Tenant tenant, long id) {
+        Sender sender = get(tenant, id);
+        if (sender.isDeleted()) {
+            throw SendersProblem.conflict("sender-deleted", "This sender is deleted; restore it first");
+        }
+        return sender;
+    }
+
+    /** The organization's deleted senders that can still be restored. */
+    public List<Sender> deleted(Tenant tenant) {
+        return senders.deleted(tenant.organizationId());
+    }
+
     /** The records the sender's domain needs, named relative to its zone (the registrable domain). */
     public List<DnsRecord> dnsRecords(Sender sender) {
         return dnsRecords(sender, sender.isOwnershipRequired());
@@ -54,6 +74,6 @@ public class SenderQueries {
     /** The same, with or without the organization's ownership TXT record. */
     public List<DnsRecord> dnsRecords(Sender sender, boolean withOwnership) {
         return DnsRecords.of(sender, addressPolicy.registrableDomain(sender.getDomain()), sesSettings.dkimDomain(),
-                sesSettings.region(), withOwnership);
+                sesSettings.region(), withOwnership, dmarcRecord);
     }
 }

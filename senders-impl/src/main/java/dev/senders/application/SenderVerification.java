@@ -66,7 +66,7 @@ public class SenderVerification {
      * organization on that domain. Inside the cooldown it answers 429 and calls nothing.
      */
     public Checked verifyNow(Tenant tenant, long id) {
-        Sender sender = queries.get(tenant, id);
+        Sender sender = queries.getActive(tenant, id);
         long wait = cooldown.claim(tenant.organizationId(), id);
         if (wait > 0) {
             throw SendersProblem.cooldown(wait, "This sender was checked moments ago; try again in " + wait
@@ -109,7 +109,7 @@ public class SenderVerification {
     public Sender restart(Tenant tenant, long id) {
         String org = tenant.organizationId();
         senders.lockOrganization(org);
-        Sender sender = queries.get(tenant, id);
+        Sender sender = queries.getActive(tenant, id);
         if (sender.getVerificationStatus() != VerificationStatus.FAILED) {
             throw SendersProblem.conflict("not-failed", "Only a failed verification can be restarted");
         }
@@ -135,7 +135,7 @@ public class SenderVerification {
     public Sender setDefault(Tenant tenant, long id) {
         String org = tenant.organizationId();
         senders.lockOrganization(org);
-        Sender sender = queries.get(tenant, id);
+        Sender sender = queries.getActive(tenant, id);
         if (!sender.isFullyVerified()) {
             throw SendersProblem.invalid("id", "not verified", "Sender must be verified before setting as default");
         }

@@ -54,6 +54,9 @@ public class VerificationSweep {
     MailFromSetup mailFrom;
 
     @Inject
+    SenderOnboarding onboarding;
+
+    @Inject
     dev.senders.infrastructure.metrics.SendersMetrics metrics;
 
     @Inject
@@ -62,9 +65,10 @@ public class VerificationSweep {
 
     /** What a run did; {@code skipped} names why it did nothing (null when it ran). */
     @jakarta.json.bind.annotation.JsonbNillable
-    public record Summary(int checked, int changed, int failed, int sesCalls, long durationMillis, String skipped) {
+    public record Summary(int checked, int changed, int failed, int sesCalls, long durationMillis, String skipped,
+                          int purged) {
         static Summary skipped(String why) {
-            return new Summary(0, 0, 0, 0, 0, why);
+            return new Summary(0, 0, 0, 0, 0, why, 0);
         }
     }
 
@@ -134,11 +138,14 @@ public class VerificationSweep {
             changed += mailFrom.record(ses.getIdentityMailFromDomainStatus(batch));
             calls++;
         }
+        // senders deleted longer ago than the restore window go for good (and identities nobody uses)
+        int purged = onboarding.purgeDeleted();
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        Summary summary = new Summary(domains.size(), changed, failed, calls, millis, null);
+        Summary summary = new Summary(domains.size(), changed, failed, calls, millis, null, purged);
         metrics.verificationRun(domains.size(), changed);
         EVENTS.info("verification.sweep").field("checked", summary.checked()).field("changed", changed)
-                .field("failed", failed).field("sesCalls", calls).field("durationMs", millis).log();
+                .field("failed", failed).field("sesCalls", calls).field("purged", purged)
+                .field("durationMs", millis).log();
         return summary;
     }
 

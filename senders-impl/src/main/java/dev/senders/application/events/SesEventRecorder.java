@@ -1,28 +1,32 @@
 package dev.senders.application.events;
 
-import dev.senders.api.events.EmailBounced;
-import dev.senders.api.events.EmailClicked;
-import dev.senders.api.events.EmailComplained;
-import dev.senders.api.events.EmailDelivered;
-import dev.senders.api.events.EmailOpened;
+import dev.senders.application.events.SesEventRows.Recorded;
+import dev.senders.application.events.SesEventRows.Send;
 import dev.senders.application.events.SesNotification.SesEvent;
-import dev.senders.domain.model.suppression.Suppression;
-import dev.senders.domain.model.suppression.SuppressionRepository;
+import dev.senders.domain.model.suppression.SuppressedAddress;
 import dev.senders.infrastructure.logging.StructuredLog;
+import dev.senders.infrastructure.persistence.SendersDatabase;
 import dev.senders.infrastructure.sns.SnsMessage;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Records verified SNS messages, each once, and what their SES events mean, in one transaction per message:
+ * Records verified SNS messages, each once, and the SES events they carry:
  * <ul>
  *     <li>the SNS MessageId is inserted with {@code on conflict do nothing}: when it was there already (a redelivery,
  *     or the same message arriving twice at once) nothing else happens, so a duplicate changes nothing;</li>
@@ -30,67 +34,108 @@ import java.util.Optional;
  *     payload's tags; an id that is not ours is recorded without organization, and tells the host nothing;</li>
  *     <li>one row per event and recipient in {@code senders_email_events};</li>
  *     <li>a permanent bounce suppresses the recipient platform-wide, a complaint for the organization that sent; a
- *     transient or undetermined bounce is recorded only;</li>
- *     <li>the host hears {@link EmailBounced}, {@link EmailComplained}, {@link EmailDelivered}, {@link EmailOpened}
- *     and {@link EmailClicked}, fired within the transaction (observe them {@code AFTER_SUCCESS}).</li>
+ *     transient or undetermined bounce is recorded only ({@link BounceAndComplaintRecorder}).</li>
  * </ul>
+ * Notifications that suppress no one (deliveries, opens, clicks, other bounces: nearly all of them) are written
+ * together with those arriving at the same time ({@link GroupCommit}): one statement on an auto-committing connection
+ * for all of them ({@link SesEventRows}), so a burst costs a round trip and a commit per batch, not per
+ * notification. One that suppresses is one transaction with its suppressions. Either way a notification is committed
+ * when {@link #recordNotification} returns, and the host hears of it after that ({@link EmailEventAnnouncer}).
  */
 @ApplicationScoped
 public class SesEventRecorder {
 
     private static final StructuredLog EVENTS = StructuredLog.of(SesEventRecorder.class);
 
+    /** A batch's events at most (a notification carries up to 50: SES lists at most 50 recipients). */
+    static final int MAX_BATCH_EVENTS = 200;
+
+    @Resource(lookup = SendersDatabase.JNDI_NAME)
+    DataSource dataSource;
 
     @PersistenceContext(unitName = "senders")
     EntityManager em;
 
     @Inject
-    SuppressionRepository suppressions;
+    BounceAndComplaintRecorder withSuppressions;
 
-    @Inject
-    Event<EmailBounced> bounced;
-
-    @Inject
-    Event<EmailComplained> complained;
-
-    @Inject
-    Event<EmailDelivered> delivered;
-
-    @Inject
-    Event<EmailOpened> opened;
-
-    @Inject
-    Event<EmailClicked> clicked;
-
-    /** The module's own record of an SES message: who sent it, for which campaign, to whom. */
-    record Send(String organizationId, String campaignId, String recipient) {
+    /** A notification to store. */
+    record Notification(SnsMessage message, SesNotification ses) {
     }
 
-    /** @return false when the message had been recorded before (nothing changed) */
-    @Transactional
-    public boolean recordNotification(SnsMessage message, SesNotification notification) {
-        if (!claim(message, notification.sesType())) {
-            return false;
+    private final GroupCommit<Notification, StoredNotification> batches = new GroupCommit<>(this::write,
+            n -> n.message().messageId(), n -> Math.max(1, n.ses().events().size()), MAX_BATCH_EVENTS,
+            e -> new IllegalStateException("The SNS notification could not be stored", e));
+
+    /**
+     * Stores the notification, committed. Called outside any transaction.
+     *
+     * @return what was stored; {@link StoredNotification#fresh()} false when it had been recorded before (nothing
+     * changed)
+     */
+    public StoredNotification recordNotification(SnsMessage message, SesNotification notification) {
+        if (notification.suppresses()) {
+            return withSuppressions.record(message, notification);
         }
-        if (notification.events().isEmpty()) {
-            return true;
+        return batches.submit(new Notification(message, notification));
+    }
+
+    private List<StoredNotification> write(List<Notification> batch) throws SQLException {
+        try (Connection c = SendersDatabase.autoCommitting(dataSource.getConnection())) {
+            return store(c, batch);
         }
-        Optional<Send> send = send(notification.sesMessageId());
-        if (send.isEmpty()) {
-            EVENTS.info("ses-event.unknown-message").field("type", notification.sesType())
-                    .field("sesMessageId", notification.sesMessageId())
-                    .field("note", "no record of sending it; recorded without organization").log();
+    }
+
+    /**
+     * The statements of notifications on {@code c}: their send records first only when an event names no recipient
+     * (opens and clicks: it is the one the message was sent to), then their claims and event rows in one. No
+     * MessageId twice.
+     */
+    static List<StoredNotification> store(Connection c, List<Notification> notifications) throws SQLException {
+        Set<String> lookUp = new HashSet<>();
+        for (Notification n : notifications) {
+            if (n.ses().sesMessageId() != null && n.ses().events().stream().anyMatch(e -> e.recipient() == null)) {
+                lookUp.add(n.ses().sesMessageId());
+            }
         }
-        for (SesEvent event : notification.events()) {
-            record(message, notification, resolveRecipient(event, send, notification.destination()), send);
+        Map<String, Send> sends = SesEventRows.sends(c, lookUp);
+        List<SesEventRows.Row> rows = new ArrayList<>(notifications.size());
+        for (Notification n : notifications) {
+            SesNotification ses = n.ses();
+            List<SesEvent> events = ses.events();
+            if (lookUp.contains(ses.sesMessageId())) {
+                Optional<Send> send = Optional.ofNullable(sends.get(ses.sesMessageId()));
+                events = events.stream().map(e -> resolveRecipient(e, send, ses.destination())).toList();
+            }
+            rows.add(new SesEventRows.Row(n.message(), ses.sesType(), ses.sesMessageId(), events));
         }
-        return true;
+        List<Recorded> recorded = SesEventRows.record(c, rows);
+        List<StoredNotification> stored = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            SesEventRows.Row row = rows.get(i);
+            Recorded r = recorded.get(i);
+            if (r.fresh() && !row.events().isEmpty() && r.send().isEmpty()) {
+                EVENTS.info("ses-event.unknown-message").field("type", row.sesType())
+                        .field("sesMessageId", row.sesMessageId())
+                        .field("note", "no record of sending it; recorded without organization").log();
+            }
+            stored.add(new StoredNotification(r.fresh(), row.sesMessageId(),
+                    r.send().map(Send::organizationId).orElse(null), r.send().map(Send::campaignId).orElse(null),
+                    row.events()));
+        }
+        return stored;
     }
 
     /** A confirmation message: stored once. @return false when it had been recorded before */
     @Transactional
     public boolean record(SnsMessage message) {
-        return claim(message, null);
+        return em.createNativeQuery("insert into senders_sns_messages (message_id, type, topic_arn, ses_type,"
+                        + " sns_timestamp) values (?1, ?2, ?3, null, ?4) on conflict (message_id) do nothing")
+                .setParameter(1, message.messageId())
+                .setParameter(2, message.type())
+                .setParameter(3, message.topicArn())
+                .setParameter(4, Timestamp.from(message.publishedAt()))
+                .executeUpdate() == 1;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -99,100 +144,15 @@ public class SesEventRecorder {
                 + " where message_id = ?1)").setParameter(1, snsMessageId).getSingleResult());
     }
 
-    private boolean claim(SnsMessage message, String sesType) {
-        return em.createNativeQuery("insert into senders_sns_messages (message_id, type, topic_arn, ses_type,"
-                        + " sns_timestamp) values (?1, ?2, ?3, ?4, ?5) on conflict (message_id) do nothing")
-                .setParameter(1, message.messageId())
-                .setParameter(2, message.type())
-                .setParameter(3, message.topicArn())
-                .setParameter(4, sesType == null ? null : sesType.length() > 40 ? sesType.substring(0, 40) : sesType)
-                .setParameter(5, Timestamp.from(message.publishedAt()))
-                .executeUpdate() == 1;
-    }
-
-    private Optional<Send> send(String sesMessageId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select organization_id, campaign_id, recipient from senders_sends"
-                        + " where message_id = ?1 and provider = 'ses' order by id limit 1")
-                .setParameter(1, sesMessageId)
-                .getResultList();
-        return rows.stream().findFirst().map(r -> new Send((String) r[0], (String) r[1], (String) r[2]));
-    }
-
     /** Opens and clicks name no recipient: it is the one the message was sent to. */
     private static SesEvent resolveRecipient(SesEvent event, Optional<Send> send, List<String> destination) {
         if (event.recipient() != null) {
             return event;
         }
-        Optional<String> recipient = send.flatMap(s ->
-                dev.senders.domain.model.suppression.SuppressedAddress.normalize(s.recipient()));
+        Optional<String> recipient = send.flatMap(s -> SuppressedAddress.normalize(s.recipient()));
         if (recipient.isEmpty() && destination.size() == 1) {
             recipient = Optional.of(destination.get(0));
         }
         return event.withRecipient(recipient.orElse(null));
-    }
-
-    private void record(SnsMessage message, SesNotification n, SesEvent e, Optional<Send> send) {
-        String org = send.map(Send::organizationId).orElse(null);
-        String campaign = send.map(Send::campaignId).orElse(null);
-        em.createNativeQuery("insert into senders_email_events (sns_message_id, event_type, ses_message_id,"
-                        + " organization_id, campaign_id, recipient, bounce_type, bounce_sub_type, detail, occurred_at)"
-                        + " values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-                .setParameter(1, message.messageId())
-                .setParameter(2, e.kind().wire())
-                .setParameter(3, n.sesMessageId())
-                .setParameter(4, org)
-                .setParameter(5, campaign)
-                .setParameter(6, e.recipient())
-                .setParameter(7, cut(e.bounceType(), 40))
-                .setParameter(8, cut(e.bounceSubType(), 40))
-                .setParameter(9, e.detail())
-                .setParameter(10, Timestamp.from(e.occurredAt()))
-                .executeUpdate();
-        if (e.recipient() != null) {
-            suppress(n, e, org, campaign);
-        }
-        if (org != null && e.recipient() != null) {
-            fire(n.sesMessageId(), e, org, campaign);
-        }
-    }
-
-    private void suppress(SesNotification n, SesEvent e, String org, String campaign) {
-        if (e.permanentBounce()) {
-            String reason = "Permanent bounce" + (e.bounceSubType() == null ? "" : " (" + e.bounceSubType() + ")")
-                    + (e.detail() == null ? "" : ": " + e.detail());
-            if (suppressions.add(Suppression.bounce(e.recipient(), cut(reason, 1000), campaign, org,
-                    n.sesMessageId()))) {
-                EVENTS.info("suppression.added").organization(org).field("campaign", campaign)
-                        .field("scope", "platform").field("reason", "permanent-bounce")
-                        .field("recipient", e.recipient()).log();
-            }
-        } else if (e.kind() == SesNotification.Kind.COMPLAINT && org != null) {
-            String reason = "Complaint" + (e.detail() == null ? "" : " (" + e.detail() + ")");
-            if (suppressions.add(Suppression.complaint(org, e.recipient(), cut(reason, 1000), campaign,
-                    n.sesMessageId()))) {
-                EVENTS.info("suppression.added").organization(org).field("campaign", campaign)
-                        .field("scope", "organization").field("reason", "complaint")
-                        .field("recipient", e.recipient()).log();
-            }
-        }
-    }
-
-    private void fire(String messageId, SesEvent e, String org, String campaign) {
-        switch (e.kind()) {
-            case BOUNCE -> bounced.fire(new EmailBounced(org, campaign, messageId, e.recipient(), e.bounceType(),
-                    e.bounceSubType(), e.detail(), e.permanentBounce(), e.occurredAt()));
-            case COMPLAINT -> complained.fire(new EmailComplained(org, campaign, messageId, e.recipient(), e.detail(),
-                    e.occurredAt()));
-            case DELIVERY -> delivered.fire(new EmailDelivered(org, campaign, messageId, e.recipient(),
-                    e.occurredAt()));
-            case OPEN -> opened.fire(new EmailOpened(org, campaign, messageId, e.recipient(), e.occurredAt()));
-            case CLICK -> clicked.fire(new EmailClicked(org, campaign, messageId, e.recipient(), e.detail(),
-                    e.occurredAt()));
-        }
-    }
-
-    private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 }

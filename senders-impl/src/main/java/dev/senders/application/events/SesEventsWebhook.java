@@ -2,6 +2,7 @@ package dev.senders.application.events;
 
 import dev.senders.application.error.SendersProblem;
 import dev.senders.infrastructure.logging.StructuredLog;
+import dev.senders.infrastructure.metrics.SendersMetrics;
 import dev.senders.infrastructure.sns.SnsMessage;
 import dev.senders.infrastructure.sns.SnsRejected;
 import dev.senders.infrastructure.sns.SnsVerifier;
@@ -17,14 +18,16 @@ import java.util.logging.Logger;
  * topic. Nothing is stored, confirmed or fetched before the message is proven genuine, current and of an allowed
  * topic ({@link SnsVerifier}).
  * <ul>
- *     <li><b>Notification:</b> its SES event is recorded once ({@link SesEventRecorder}).</li>
+ *     <li><b>Notification:</b> its SES event is recorded once ({@link SesEventRecorder}), committed, and then the host
+ *     hears of it ({@link EmailEventAnnouncer}).</li>
  *     <li><b>SubscriptionConfirmation:</b> the subscription is confirmed by a GET of its SubscribeURL, only on the SNS
  *     host of the topic's region ({@link SubscriptionConfirmer}), then the message is recorded; a failed confirmation
  *     records nothing and answers 502, so SNS sends it again.</li>
  *     <li><b>UnsubscribeConfirmation:</b> recorded and logged as a warning (the topic stops delivering events); no
  *     URL is fetched.</li>
  * </ul>
- * A message whose MessageId was recorded before answers {@link Outcome#DUPLICATE} and changes nothing.
+ * A message whose MessageId was recorded before answers {@link Outcome#DUPLICATE} and changes nothing. Where a
+ * notification's time goes is timed by stage ({@link SendersMetrics#webhookStage}: parse, verify, store, events).
  */
 @ApplicationScoped
 public class SesEventsWebhook {
@@ -42,6 +45,12 @@ public class SesEventsWebhook {
     @Inject
     SesEventRecorder recorder;
 
+    @Inject
+    EmailEventAnnouncer announcer;
+
+    @Inject
+    SendersMetrics metrics;
+
     public enum Outcome {
         ACCEPTED, DUPLICATE, CONFIRMED;
 
@@ -57,11 +66,27 @@ public class SesEventsWebhook {
      */
     public Outcome receive(String messageTypeHeader, String body) {
         try {
-            SnsMessage message = verifier.verify(messageTypeHeader, body);
+            long start = System.nanoTime();
+            SnsMessage parsed = SnsMessage.parse(body);
+            long parsedAt = System.nanoTime();
+            SnsMessage message = verifier.verify(messageTypeHeader, parsed);
+            long verifiedAt = System.nanoTime();
+            metrics.webhookStage("verify", verifiedAt - parsedAt);
             return switch (message.type()) {
-                case SnsMessage.NOTIFICATION -> recorder.recordNotification(message,
-                        SesNotification.parse(message.message(), message.publishedAt()))
-                        ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+                case SnsMessage.NOTIFICATION -> {
+                    SesNotification notification = SesNotification.parse(message.message(), message.publishedAt());
+                    long storing = System.nanoTime();
+                    metrics.webhookStage("parse", parsedAt - start + storing - verifiedAt);
+                    StoredNotification stored = recorder.recordNotification(message, notification);
+                    long storedAt = System.nanoTime();
+                    metrics.webhookStage("store", storedAt - storing);
+                    if (!stored.fresh()) {
+                        yield Outcome.DUPLICATE;
+                    }
+                    announcer.announce(stored);
+                    metrics.webhookStage("events", System.nanoTime() - storedAt);
+                    yield Outcome.ACCEPTED;
+                }
                 case SnsMessage.SUBSCRIPTION_CONFIRMATION -> confirm(message);
                 default -> {
                     boolean fresh = recorder.record(message);

@@ -5,6 +5,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -14,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +39,9 @@ public record SesNotification(String sesType, String sesMessageId, List<String> 
 
     private static final int MAX_DETAIL = 2000;
 
+    /** Made once: {@code Json.createReader} looks the JSON provider up again at every call. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+
     /** One thing that happened to one recipient of a message. */
     public record SesEvent(Kind kind, String recipient, Instant occurredAt, String bounceType, String bounceSubType,
                            String detail) {
@@ -59,6 +64,11 @@ public record SesNotification(String sesType, String sesMessageId, List<String> 
         }
     }
 
+    /** Whether an event suppresses its recipient: a permanent bounce, or a complaint. */
+    public boolean suppresses() {
+        return events.stream().anyMatch(e -> e.permanentBounce() || e.kind() == Kind.COMPLAINT);
+    }
+
     public static SesNotification none(String sesType) {
         return new SesNotification(sesType, null, List.of(), List.of());
     }
@@ -69,7 +79,7 @@ public record SesNotification(String sesType, String sesMessageId, List<String> 
      */
     public static SesNotification parse(String message, Instant publishedAt) {
         JsonObject json;
-        try (var reader = Json.createReader(new StringReader(message))) {
+        try (var reader = READERS.createReader(new StringReader(message))) {
             JsonValue value = reader.readValue();
             if (!(value instanceof JsonObject o)) {
                 return none(null);

@@ -15,7 +15,8 @@ import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
- * The suppression list as an organization sees it: its own entries (complaints about its mail), and a platform-wide
+ * The suppression list as an organization sees it: its own entries (complaints about its mail, recipients who used
+ * its unsubscribe links), and a platform-wide
  * entry (a permanent bounce) only for an address it asks about exactly or has sent to, never another organization's
  * entries or recipients ({@link SuppressionRepository.Reader}); a platform admin sees every entry. Removing an entry ("unsuppress") is audited: who, of which
  * organization, when; a platform-wide entry may be removed by a platform

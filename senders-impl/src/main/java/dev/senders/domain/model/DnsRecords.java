@@ -3,7 +3,10 @@ package dev.senders.domain.model;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The records a sender's domain needs: SES verification TXT, three DKIM CNAMEs, SPF, and ownership when shared. */
+/**
+ * The records a sender's domain needs: SES verification TXT, three DKIM CNAMEs, SPF and DMARC (recommended), the custom
+ * MAIL FROM's MX and SPF when one is set, and the organization's ownership TXT when the domain is shared.
+ */
 public final class DnsRecords {
 
     public static final String SPF_VALUE = "v=spf1 include:amazonses.com ~all";
@@ -21,12 +24,19 @@ public final class DnsRecords {
      * @param region     the SES region (the custom MAIL FROM's MX points to its feedback host)
      */
     public static List<DnsRecord> of(Sender sender, String zone, String dkimDomain, String region) {
-        return of(sender, zone, dkimDomain, region, sender.isOwnershipRequired());
+        return of(sender, zone, dkimDomain, region, sender.isOwnershipRequired(), DEFAULT_DMARC_VALUE);
     }
 
-    /** @param withOwnership whether to include the organization's ownership TXT record */
+    /** The DMARC record recommended when none is configured: a policy that only reports (nothing is rejected). */
+    public static final String DEFAULT_DMARC_VALUE = "v=DMARC1; p=none;";
+    public static final String DMARC_PURPOSE = "DMARC";
+
+    /**
+     * @param withOwnership whether to include the organization's ownership TXT record
+     * @param dmarcValue    the DMARC record recommended at {@code _dmarc.<domain>}
+     */
     public static List<DnsRecord> of(Sender sender, String zone, String dkimDomain, String region,
-                                     boolean withOwnership) {
+                                     boolean withOwnership, String dmarcValue) {
         String domain = sender.getDomain();
         List<DnsRecord> records = new ArrayList<>();
         if (sender.getVerificationToken() != null) {
@@ -40,6 +50,7 @@ public final class DnsRecords {
             }
         }
         records.add(record("TXT", domain, zone, SPF_VALUE, false, "SPF"));
+        records.add(record("TXT", "_dmarc." + domain, zone, dmarcValue, false, DMARC_PURPOSE));
         if (sender.getMailFromDomain() != null) {
             records.add(record("MX", sender.getMailFromDomain(), zone, "10 feedback-smtp." + region + ".amazonses.com",
                     true, MAIL_FROM_PURPOSE));

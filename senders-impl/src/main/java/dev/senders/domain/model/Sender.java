@@ -20,9 +20,13 @@ import java.util.Objects;
 @Entity
 @Table(name = "senders")
 @NamedQuery(name = Sender.BY_ORGANIZATION,
-        query = "select s from Sender s where s.organizationId = :org order by s.createdAt desc, s.id desc")
+        query = "select s from Sender s where s.organizationId = :org and s.deletedAt is null"
+                + " order by s.createdAt desc, s.id desc")
 @NamedQuery(name = Sender.COUNT_BY_ORGANIZATION,
-        query = "select count(s) from Sender s where s.organizationId = :org")
+        query = "select count(s) from Sender s where s.organizationId = :org and s.deletedAt is null")
+@NamedQuery(name = Sender.DELETED_BY_ORGANIZATION,
+        query = "select s from Sender s where s.organizationId = :org and s.deletedAt is not null"
+                + " order by s.deletedAt desc, s.id desc")
 @NamedQuery(name = Sender.BY_ID_AND_ORGANIZATION,
         query = "select s from Sender s where s.id = :id and s.organizationId = :org")
 public class Sender {
@@ -30,6 +34,7 @@ public class Sender {
     public static final String BY_ORGANIZATION = "Sender.byOrganization";
     public static final String COUNT_BY_ORGANIZATION = "Sender.countByOrganization";
     public static final String BY_ID_AND_ORGANIZATION = "Sender.byIdAndOrganization";
+    public static final String DELETED_BY_ORGANIZATION = "Sender.deletedByOrganization";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -92,6 +97,12 @@ public class Sender {
     @Column(name = "verify_requested_at")
     private OffsetDateTime verifyRequestedAt;
 
+    @Column(name = "deleted_at")
+    private OffsetDateTime deletedAt;
+
+    @Column(name = "default_when_deleted", nullable = false)
+    private boolean defaultWhenDeleted;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     private OffsetDateTime createdAt;
 
@@ -134,6 +145,26 @@ public class Sender {
      */
     public boolean mayChangeMailFrom() {
         return isFullyVerified() && ownershipVerifiedAt != null;
+    }
+
+    /** Deleted: hidden and not used to send, restorable until the retention job deletes it for good. */
+    public boolean isDeleted() {
+        return deletedAt != null;
+    }
+
+    /** Hides the sender and stops its use at once (it is no longer the default). */
+    public void markDeleted(OffsetDateTime at) {
+        defaultWhenDeleted = defaultSender;
+        defaultSender = false;
+        deletedAt = at;
+    }
+
+    /** Brings a deleted sender back; true when it was the default when deleted (the caller decides whether again). */
+    public boolean restore() {
+        deletedAt = null;
+        boolean wasDefault = defaultWhenDeleted;
+        defaultWhenDeleted = false;
+        return wasDefault;
     }
 
     /** Applies a verification outcome checked at {@code at}; true when the status changed. */
@@ -184,6 +215,7 @@ public class Sender {
     public String getMailFromStatus() { return mailFromStatus; }
     public void setMailFromStatus(String status) { this.mailFromStatus = status; }
     public void setSesDomainStatus(String status) { this.sesDomainStatus = status; }
+    public OffsetDateTime getDeletedAt() { return deletedAt; }
     public OffsetDateTime getCreatedAt() { return createdAt; }
     public OffsetDateTime getUpdatedAt() { return updatedAt; }
 }

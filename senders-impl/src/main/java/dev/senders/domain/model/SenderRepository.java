@@ -30,6 +30,21 @@ public class SenderRepository {
                 .getSingleResult();
     }
 
+    /** The organization's deleted senders that may still be restored (newest deletion first). */
+    public List<Sender> deleted(String organizationId) {
+        return em.createNamedQuery(Sender.DELETED_BY_ORGANIZATION, Sender.class)
+                .setParameter("org", organizationId)
+                .getResultList();
+    }
+
+    /** Deleted senders of any organization, deleted before {@code cutoff}: due for deletion for good. */
+    public List<Sender> deletedBefore(java.time.OffsetDateTime cutoff) {
+        return em.createQuery("select s from Sender s where s.deletedAt is not null and s.deletedAt < :cutoff"
+                        + " order by s.id", Sender.class)
+                .setParameter("cutoff", cutoff)
+                .getResultList();
+    }
+
     /** Another organization's id is simply not found. */
     public Optional<Sender> find(String organizationId, long id) {
         return em.createNamedQuery(Sender.BY_ID_AND_ORGANIZATION, Sender.class)
@@ -66,7 +81,7 @@ public class SenderRepository {
     /** Senders still waiting for verification (pending or verifying). */
     public long countPending(String organizationId) {
         return em.createQuery("select count(s) from Sender s where s.organizationId = :org"
-                        + " and s.verificationStatus in :statuses", Long.class)
+                        + " and s.deletedAt is null and s.verificationStatus in :statuses", Long.class)
                 .setParameter("org", organizationId)
                 .setParameter("statuses", List.of(VerificationStatus.PENDING, VerificationStatus.VERIFYING))
                 .getSingleResult();
@@ -171,7 +186,7 @@ public class SenderRepository {
     /** Distinct domains with a sender still waiting for verification. */
     public List<String> domainsAwaitingVerification() {
         return em.createQuery("select distinct s.domain from Sender s where s.verificationStatus in :statuses"
-                        + " order by s.domain", String.class)
+                        + " and s.deletedAt is null order by s.domain", String.class)
                 .setParameter("statuses", List.of(VerificationStatus.PENDING, VerificationStatus.VERIFYING))
                 .getResultList();
     }

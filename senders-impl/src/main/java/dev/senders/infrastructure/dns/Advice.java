@@ -74,6 +74,21 @@ final class Advice {
                 + panelName(r) + " and value " + r.value() + ".";
     }
 
+    static String dmarcMissing(DnsRecord r) {
+        return "No DMARC record at " + r.name() + " (recommended: Gmail, Yahoo and Microsoft require one of bulk"
+                + " senders): add a TXT record with name " + panelName(r) + " and value " + r.value() + ".";
+    }
+
+    static String multipleDmarc(DnsRecord r, int count) {
+        return r.name() + " has " + count + " DMARC records (TXT values starting with v=DMARC1), so receivers ignore"
+                + " DMARC altogether: keep a single one.";
+    }
+
+    static String dmarcSyntax(DnsRecord r, String error) {
+        return "The DMARC record at " + r.name() + " cannot be read by receivers (" + error + "): fix it, for example"
+                + " to " + r.value() + ".";
+    }
+
     static String timeout(Duration timeout) {
         return "Could not check: the DNS server did not answer within " + human(timeout)
                 + ", which says nothing about your record, so try again in a minute.";

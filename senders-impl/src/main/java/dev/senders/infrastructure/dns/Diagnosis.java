@@ -24,6 +24,12 @@ public enum Diagnosis {
     SPF_MISSING_INCLUDE,
     /** No SPF record on the domain. */
     SPF_MISSING,
+    /** No DMARC record at {@code _dmarc.<domain>}. */
+    DMARC_MISSING,
+    /** More than one {@code v=DMARC1} TXT record at {@code _dmarc.<domain>}: receivers ignore DMARC. */
+    MULTIPLE_DMARC,
+    /** The DMARC record does not parse (RFC 7489): receivers ignore it. */
+    DMARC_SYNTAX,
     /** The DNS server did not answer within the timeout. */
     DNS_TIMEOUT,
     /** The DNS server answered with an error (SERVFAIL, REFUSED, ...) or could not be reached. */

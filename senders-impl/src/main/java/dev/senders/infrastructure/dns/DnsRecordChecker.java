@@ -140,7 +140,8 @@ public final class DnsRecordChecker {
         try {
             String type = record.type() == null ? "" : record.type().toUpperCase(Locale.ROOT);
             check = switch (type) {
-                case "TXT" -> isSpf(record.value()) ? checkSpf(record) : checkTxt(record);
+                case "TXT" -> isSpf(record.value()) ? checkSpf(record)
+                        : DmarcRecord.isDmarc(record.value()) ? checkDmarc(record) : checkTxt(record);
                 case "CNAME" -> checkCname(record);
                 default -> checkOther(record);
             };
@@ -198,6 +199,41 @@ public final class DnsRecordChecker {
             }
             return missing(r, Type.TXT, d -> d.txtValues().stream().anyMatch(DnsRecordChecker::mentionsSpf),
                     () -> problem(r, RecordStatus.MISSING, Diagnosis.SPF_MISSING, List.of(), Advice.spfMissing(r)));
+        });
+    }
+
+    /**
+     * DMARC: the one {@code v=DMARC1} TXT record at {@code _dmarc.<domain>}, whatever its policy (p=none, quarantine
+     * or reject are the domain owner's choice), is FOUND when it parses; several are {@link Diagnosis#MULTIPLE_DMARC}
+     * (receivers then ignore DMARC), one that does not parse {@link Diagnosis#DMARC_SYNTAX}, none
+     * {@link Diagnosis#DMARC_MISSING}.
+     */
+    private CompletableFuture<RecordCheck> checkDmarc(DnsRecord r) {
+        return query(r.name(), Type.TXT).thenCompose(a -> {
+            if (a.failed()) {
+                return done(unknown(r, a));
+            }
+            List<String> values = a.txtValues();
+            List<String> dmarc = values.stream().filter(DmarcRecord::isDmarc).toList();
+            if (dmarc.size() > 1) {
+                return done(problem(r, RecordStatus.MISMATCH, Diagnosis.MULTIPLE_DMARC, dmarc,
+                        Advice.multipleDmarc(r, dmarc.size())));
+            }
+            if (dmarc.size() == 1) {
+                java.util.Optional<String> error = DmarcRecord.syntaxError(dmarc.get(0));
+                return done(error.isEmpty() ? found(r, dmarc)
+                        : problem(r, RecordStatus.MISMATCH, Diagnosis.DMARC_SYNTAX, dmarc,
+                        Advice.dmarcSyntax(r, error.get())));
+            }
+            List<String> dmarcLike = values.stream().filter(v -> lower(v).contains("v=dmarc1")).toList();
+            if (!dmarcLike.isEmpty()) {
+                Diagnosis d = best(dmarcLike.stream().map(v -> DmarcRecord.isDmarc(unquote(v)) ? Diagnosis.QUOTED_VALUE
+                        : Diagnosis.DMARC_SYNTAX).toList());
+                return done(problem(r, RecordStatus.MISMATCH, d, dmarcLike, d == Diagnosis.QUOTED_VALUE
+                        ? Advice.quotedValue(r) : Advice.dmarcSyntax(r, "the record must start with v=DMARC1")));
+            }
+            return missing(r, Type.TXT, d -> d.txtValues().stream().anyMatch(DmarcRecord::isDmarc),
+                    () -> problem(r, RecordStatus.MISSING, Diagnosis.DMARC_MISSING, List.of(), Advice.dmarcMissing(r)));
         });
     }
 

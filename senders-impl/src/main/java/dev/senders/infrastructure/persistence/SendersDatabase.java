@@ -20,7 +20,10 @@ import java.sql.SQLException;
  */
 @DataSourceDefinition(
         name = SendersDatabase.JNDI_NAME,
-        className = "${MPCONFIG=senders.db.datasource-class}",
+        // the default is here, not in microprofile-config.properties: Payara resolves these expressions while it
+        // processes the annotations, before the application's own config file is visible (only system properties and
+        // environment variables are)
+        className = "${MPCONFIG=senders.db.datasource-class:org.postgresql.ds.PGSimpleDataSource}",
         url = "${MPCONFIG=senders.db.url}",
         user = "${MPCONFIG=senders.db.user}",
         password = "${MPCONFIG=senders.db.password}",
@@ -46,7 +49,7 @@ public class SendersDatabase {
 
     /**
      * The pooled connection in auto-commit mode, for a statement outside any transaction (a pooled connection may come
-     * back from a user that turned auto-commit off and did not turn it back on, such as Bucket4j).
+     * back from a user that turned auto-commit off and did not turn it back on).
      */
     public static Connection autoCommitting(Connection connection) throws SQLException {
         if (!connection.getAutoCommit()) {

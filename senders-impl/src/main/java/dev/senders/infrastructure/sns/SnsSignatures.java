@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -47,6 +49,12 @@ public final class SnsSignatures {
 
     private static final Pattern PEM_PATH = Pattern.compile("/[A-Za-z0-9._-]+\\.pem");
     private static final int SAN_DNS_NAME = 2;
+
+    /**
+     * Each thread's verifiers by algorithm: looking a provider's Signature up costs more than the RSA check. A
+     * verifier is initialized with the key again for every message; nothing of one message is left in it for the next.
+     */
+    private static final ThreadLocal<Map<String, Signature>> VERIFIERS = ThreadLocal.withInitial(HashMap::new);
 
     private SnsSignatures() {
     }
@@ -97,6 +105,12 @@ public final class SnsSignatures {
 
     /** Throws unless the certificate is valid at {@code now} and issued to SNS for signing. */
     public static void checkCertificate(X509Certificate certificate, Instant now) {
+        checkValidity(certificate, now);
+        checkIssuedToSns(certificate);
+    }
+
+    /** Throws unless the certificate is valid at {@code now} (not before its start, not after its end). */
+    public static void checkValidity(X509Certificate certificate, Instant now) {
         try {
             certificate.checkValidity(Date.from(now));
         } catch (CertificateExpiredException e) {
@@ -104,6 +118,13 @@ public final class SnsSignatures {
         } catch (CertificateNotYetValidException e) {
             throw SnsRejected.forbidden("sns-certificate-invalid", "The signing certificate is not valid yet", e);
         }
+    }
+
+    /**
+     * Throws unless the certificate is issued to SNS for signing: what {@link #checkCertificate} checks besides the
+     * time, so its answer for a certificate never changes.
+     */
+    public static void checkIssuedToSns(X509Certificate certificate) {
         if (!SNS_CERTIFICATE_NAME.equalsIgnoreCase(commonName(certificate).orElse(""))) {
             throw SnsRejected.forbidden("sns-certificate-invalid", "The signing certificate is not issued to "
                     + SNS_CERTIFICATE_NAME);
@@ -141,7 +162,11 @@ public final class SnsSignatures {
         }
         boolean valid;
         try {
-            Signature verifier = Signature.getInstance(algorithm);
+            Signature verifier = VERIFIERS.get().get(algorithm);
+            if (verifier == null) {
+                verifier = Signature.getInstance(algorithm);
+                VERIFIERS.get().put(algorithm, verifier);
+            }
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(message.stringToSign().getBytes(StandardCharsets.UTF_8));
             valid = verifier.verify(signature);

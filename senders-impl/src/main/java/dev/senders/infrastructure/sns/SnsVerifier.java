@@ -7,6 +7,8 @@ import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Proves that a webhook request is a genuine, current SNS message of an allowed topic, in this order (each step
@@ -34,6 +36,14 @@ public class SnsVerifier {
 
     private Clock clock = Clock.systemUTC();
 
+    /**
+     * Certificates found issued to SNS for signing ({@link SnsSignatures#checkIssuedToSns}), which a certificate
+     * always is or never is: checked once each (the certificate cache hands out one instance per URL). Their time of
+     * validity is checked for every message.
+     */
+    private final Map<X509Certificate, Boolean> issuedToSns = new ConcurrentHashMap<>();
+    private static final int MAX_CHECKED = 64;
+
     SnsVerifier() {
     }
 
@@ -51,7 +61,16 @@ public class SnsVerifier {
      * @throws SnsRejected when it is not proven genuine, current and allowed
      */
     public SnsMessage verify(String messageTypeHeader, String body) {
-        SnsMessage message = SnsMessage.parse(body);
+        return verify(messageTypeHeader, SnsMessage.parse(body));
+    }
+
+    /**
+     * @param messageTypeHeader the request's {@code x-amz-sns-message-type}
+     * @param message           the request body, as {@link SnsMessage#parse} read it
+     * @return the message, verified
+     * @throws SnsRejected when it is not proven genuine, current and allowed
+     */
+    public SnsMessage verify(String messageTypeHeader, SnsMessage message) {
         if (messageTypeHeader == null || !messageTypeHeader.strip().equals(message.type())) {
             throw SnsRejected.malformed("The x-amz-sns-message-type header must be present and match Type");
         }
@@ -68,7 +87,14 @@ public class SnsVerifier {
         }
         URI certificateUrl = SnsSignatures.checkCertificateUrl(message, settings.testHost());
         X509Certificate certificate = certificates.get(certificateUrl, now);
-        SnsSignatures.checkCertificate(certificate, now);
+        SnsSignatures.checkValidity(certificate, now);
+        if (!issuedToSns.containsKey(certificate)) {
+            SnsSignatures.checkIssuedToSns(certificate);
+            if (issuedToSns.size() >= MAX_CHECKED) {
+                issuedToSns.clear();
+            }
+            issuedToSns.put(certificate, Boolean.TRUE);
+        }
         SnsSignatures.verifySignature(message, certificate);
         return message;
     }

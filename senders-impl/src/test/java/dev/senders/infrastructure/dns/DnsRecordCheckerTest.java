@@ -49,6 +49,16 @@ class DnsRecordCheckerTest {
             .txt("good.test", "google-site-verification=xyz")
             .txt("good.test", "v=spf1 include:_spf.google.com include:amazonses.com ~all")
             .txt("_senders-verification.good.test", "senders-verification=own-good")
+            .txt("_dmarc.good.test", "v=DMARC1; p=none; rua=mailto:dmarc@good.test")
+            // DMARC: a strict policy of the owner's, two records, broken ones
+            .txt("_dmarc.strict.test", "v=DMARC1; p=reject; adkim=s; aspf=s; pct=100")
+            .txt("_dmarc.twodmarc.test", "v=DMARC1; p=none")
+            .txt("_dmarc.twodmarc.test", "v=DMARC1; p=quarantine")
+            .txt("_dmarc.nopolicy.test", "v=DMARC1; rua=mailto:d@nopolicy.test")
+            .txt("_dmarc.badpolicy.test", "v=DMARC1; p=block")
+            .txt("_dmarc.badrua.test", "v=DMARC1; p=none; rua=d@badrua.test")
+            .txt("_dmarc.quoteddmarc.test", "\"v=DMARC1; p=none\"")
+            .txt("_dmarc.twicedmarc.test.twicedmarc.test", "v=DMARC1; p=none")
             // the full name typed into a panel that appends the zone
             .txt("_amazonses.twice.test.twice.test", "tok-twice")
             .cname("a1._domainkey.twice.test.twice.test", "a1.dkim.amazonses.com")
@@ -154,7 +164,7 @@ class DnsRecordCheckerTest {
         sender.setOwnershipRequired(true);
         sender.setOwnershipToken("own-good");
         List<DnsRecord> records = DnsRecords.of(sender, "good.test", DKIM, "ap-southeast-1");
-        assertThat(records).hasSize(6);
+        assertThat(records).hasSize(7);
 
         List<RecordCheck> checks = checker.check(records);
 
@@ -304,6 +314,40 @@ class DnsRecordCheckerTest {
         RecordCheck late = check(spf("late.test"));
         assertThat(late.diagnosis()).as("receivers ignore what follows all").isEqualTo(SPF_MISSING_INCLUDE);
         assertThat(late.found()).containsExactly("v=spf1 include:_spf.google.com ~all include:amazonses.com");
+    }
+
+    static DnsRecord dmarc(String domain) {
+        return new DnsRecord("TXT", "_dmarc." + domain, "_dmarc", domain, DnsRecords.DEFAULT_DMARC_VALUE, false,
+                DnsRecords.DMARC_PURPOSE);
+    }
+
+    @Test
+    void aValidDmarcRecordIsFoundWhateverItsPolicy() {
+        RecordCheck none = check(dmarc("good.test"));
+        assertThat(none.status()).isEqualTo(FOUND);
+        assertThat(none.found()).containsExactly("v=DMARC1; p=none; rua=mailto:dmarc@good.test");
+        assertThat(check(dmarc("strict.test")).status()).as("p=reject is the owner's choice").isEqualTo(FOUND);
+    }
+
+    @Test
+    void dmarcMistakes() {
+        RecordCheck missing = check(dmarc("missing.test"));
+        assertThat(missing.status()).as("recommended: a warning").isEqualTo(WARNING);
+        assertThat(missing.diagnosis()).isEqualTo(Diagnosis.DMARC_MISSING);
+        assertThat(missing.advice()).isEqualTo("No DMARC record at _dmarc.missing.test (recommended: Gmail, Yahoo and"
+                + " Microsoft require one of bulk senders): add a TXT record with name _dmarc and value v=DMARC1;"
+                + " p=none;.");
+
+        RecordCheck two = check(dmarc("twodmarc.test"));
+        assertThat(two.diagnosis()).isEqualTo(Diagnosis.MULTIPLE_DMARC);
+        assertThat(two.found()).hasSize(2);
+
+        assertThat(check(dmarc("nopolicy.test")).advice()).contains("there is no policy p=");
+        assertThat(check(dmarc("nopolicy.test")).diagnosis()).isEqualTo(Diagnosis.DMARC_SYNTAX);
+        assertThat(check(dmarc("badpolicy.test")).advice()).contains("p=block is not a policy");
+        assertThat(check(dmarc("badrua.test")).advice()).contains("rua must list mailto: addresses");
+        assertThat(check(dmarc("quoteddmarc.test")).diagnosis()).isEqualTo(QUOTED_VALUE);
+        assertThat(check(dmarc("twicedmarc.test")).diagnosis()).isEqualTo(ZONE_APPENDED_TWICE);
     }
 
     @Test

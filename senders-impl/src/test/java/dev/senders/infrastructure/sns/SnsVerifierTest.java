@@ -41,6 +41,7 @@ class SnsVerifierTest {
         server = new LocalHttps(pki);
         server.serve("/cert.pem", 200, pki.pem("signer.pem"));
         server.serve("/expired.pem", 200, pki.pem("expired.pem"));
+        server.serve("/wrong-name.pem", 200, pki.pem("wrong-name.pem"));
         server.serve("/garbage.pem", 200, "not a certificate".getBytes());
         server.serve("/big.pem", 200, new byte[SnsCertificates.MAX_CERTIFICATE_BYTES + 1]);
         server.serve("/down.pem", 503, new byte[0]);
@@ -149,6 +150,44 @@ class SnsVerifierTest {
                 "sns-certificate-invalid");
         refused("Notification", message().with(m -> m.signingCertUrl = server.url("/missing.pem")).body(pki), 403,
                 "sns-certificate-invalid");
+    }
+
+    /** The checks that never change for a certificate are made once; its time of validity for every message. */
+    @Test
+    void anAcceptedCertificateIsStillCheckedForTimeOnEveryMessage() {
+        Instant[] at = {now};
+        Clock moving = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return at[0];
+            }
+        };
+        SnsVerifier later = new SnsVerifier(settings, new SnsCertificates(settings, new SnsHttp(settings)), moving);
+        assertThat(later.verify("Notification", message().body(pki)).type()).isEqualTo("Notification");
+        at[0] = pki.signer.getNotAfter().toInstant().plus(Duration.ofMinutes(1));
+        SignedMessage afterItsEnd = message().with(m -> m.timestamp = at[0].minusSeconds(5).toString());
+        assertThatThrownBy(() -> later.verify("Notification", afterItsEnd.body(pki)))
+                .isInstanceOfSatisfying(SnsRejected.class, e -> assertThat(e.reason())
+                        .isEqualTo("sns-certificate-invalid"));
+    }
+
+    @Test
+    void aCertificateNotIssuedToSnsIsRefusedForEveryMessage() {
+        for (int i = 0; i < 2; i++) {
+            refused("Notification", message().with(m -> m.signingCertUrl = server.url("/wrong-name.pem")).body(pki),
+                    403, "sns-certificate-invalid");
+        }
+        assertThat(server.requests).as("fetched once, refused each time").containsExactly("GET /wrong-name.pem");
     }
 
     @Test

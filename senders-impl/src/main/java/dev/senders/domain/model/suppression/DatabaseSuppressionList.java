@@ -7,8 +7,8 @@ import jakarta.transaction.Transactional;
 
 /**
  * The module's {@link SuppressionList}: the {@code senders_suppressions} table, fed by SES bounce and complaint
- * events. An address is suppressed for an organization when it bounced permanently (platform-wide) or complained
- * about that organization. The providers ask it before every send and answer {@code SUPPRESSED}, so a host cannot
+ * events and by the one-click unsubscribe links. An address is suppressed for an organization when it bounced
+ * permanently (platform-wide), or complained about that organization or used the unsubscribe link of its mail. The providers ask it before every send and answer {@code SUPPRESSED}, so a host cannot
  * forget to. One indexed query per send, uncached: an entry (or its removal) applies to the very next send on every
  * instance.
  */

@@ -63,6 +63,16 @@ public class SuppressionRepository {
         return Boolean.TRUE.equals(found);
     }
 
+    /** Whether the organization has an entry of its own for the (normalized) address (platform-wide ones aside). */
+    public boolean hasOrganizationEntry(String organizationId, String email) {
+        Object found = em.createNativeQuery("select exists (select 1 from senders_suppressions"
+                        + " where organization_id = ?1 and email = ?2)")
+                .setParameter(1, organizationId)
+                .setParameter(2, email)
+                .getSingleResult();
+        return Boolean.TRUE.equals(found);
+    }
+
     /**
      * Adds the entry unless its scope already has the address (then nothing changes).
      *
