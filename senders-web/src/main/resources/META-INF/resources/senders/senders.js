@@ -770,6 +770,7 @@
       startCooldown(current.sender.id, Number(data.verifyCooldownSeconds) || 0);
       current.sender = data.sender || current.sender;
       current.records = Array.isArray(data.dnsRecords) ? data.dnsRecords : (current.records || []);
+      current.readiness = data.readiness || null;
     } catch (e) {
       if (e.status === 404) {
         if (view === current) {
@@ -806,7 +807,23 @@
     } else {
       box.replaceChildren(recordsTable(records, zone, current.loading));
     }
+    drawReadiness(current);
     setBusy(current);
+  }
+
+  /** The checklist of what bulk mail needs (✓ or ✗, with what to do) and the alignment sentence. */
+  function drawReadiness(current) {
+    const readiness = current.readiness;
+    const section = $('readiness');
+    section.hidden = !readiness;
+    if (!readiness) return;
+    $('readiness-items').replaceChildren(...(readiness.items || []).map((item) => el('li', {
+      class: 'check ' + (item.ok ? 'check-ok' : 'check-todo'), 'data-item': item.item},
+      el('span', {class: 'check-mark', 'aria-hidden': 'true', text: item.ok ? '✓' : '✗'}),
+      el('span', {class: 'visually-hidden', text: item.ok ? 'Done: ' : 'To do: '}),
+      el('strong', {text: item.label}),
+      ...(item.ok || !item.advice ? [] : [el('span', {class: 'check-advice', text: ' ' + item.advice})]))));
+    $('alignment').textContent = readiness.alignment || '';
   }
 
   function setBusy(current) {
@@ -921,6 +938,7 @@
       current.sender = data.sender || current.sender;
       current.records = Array.isArray(data.dnsRecords) ? data.dnsRecords : current.records;
       current.details = data.verificationDetails || null;
+      current.readiness = data.readiness || current.readiness;
       current.checking = false;
       drawView(current);
       if (view === current) announce(checkSummary(current));

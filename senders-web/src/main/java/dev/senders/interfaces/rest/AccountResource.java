@@ -21,7 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *  "resend": {"local": true},                   local: a stand-in on this machine, not the real provider
  *  "limits": {"organizationShare": 0.8, "recipientsPerMessage": 1,
  *             "ses":    {"ratePerSecond": 13.58, "ratePerSecondWhileOthersSend": 10.864},
- *             "resend": {"ratePerSecond": 2, "ratePerSecondWhileOthersSend": 1.6}},
+ *             "resend": {"ratePerSecond": 1.8, "ratePerSecondWhileOthersSend": 1.44}},
  *  "usage":  {"since": "...", "sent": {"ses": 120, "resend": 4}},      the caller's organization's own sends
  *  "accountWide": {"ses": {"max24HourSend": 50000, "maxSendRate": 14, "sentLast24Hours": 9000}}}  admins only
  * </pre>

@@ -16,6 +16,14 @@ final class RequestValues {
         }
     }
 
+    static boolean booleanParam(String field, String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw SendersProblem.invalid(field, "must be true or false", field + " must be true or false");
+    }
+
     /** A malformed id cannot name any record: it is simply not found. */
     static long id(String value) {
         try {

@@ -61,18 +61,34 @@ public class SenderResource {
     @Inject
     dev.senders.application.MailFromSetup mailFrom;
 
+    @Inject
+    dev.senders.application.SenderReadiness readiness;
+
     /** A sender with the DNS records its domain needs. */
     public record Details(SenderView sender, List<DnsRecord> dnsRecords) {
     }
 
-    /** A sender with each DNS record's live status, and when "check again" is next allowed. */
-    public record Inspected(SenderView sender, List<RecordView> dnsRecords, long verifyCooldownSeconds) {
+    /**
+     * A sender with each DNS record's live status, when "check again" is next allowed, and its readiness for bulk mail
+     * (null for a deleted sender).
+     */
+    @JsonbNillable
+    public record Inspected(SenderView sender, List<RecordView> dnsRecords, long verifyCooldownSeconds,
+                            dev.senders.application.SenderReadiness.Readiness readiness) {
     }
 
     @GET
     public SenderView.Page list(@QueryParam("page") @DefaultValue("1") String page,
-                                @QueryParam("size") @DefaultValue("20") String size) {
-        PageOf<Sender> result = queries.list(tenant.require(), RequestValues.intParam("page", page),
+                                @QueryParam("size") @DefaultValue("20") String size,
+                                @QueryParam("deleted") @DefaultValue("false") String deleted) {
+        var caller = tenant.require();
+        if (RequestValues.booleanParam("deleted", deleted)) {
+            // the senders deleted within the restore window, newest first
+            List<SenderView> items = queries.deleted(caller).stream()
+                    .map(s -> SenderView.of(s, onboarding.restorableUntil(s))).toList();
+            return new SenderView.Page(items, 1, Math.max(1, items.size()), items.size());
+        }
+        PageOf<Sender> result = queries.list(caller, RequestValues.intParam("page", page),
                 RequestValues.intParam("size", size));
         return new SenderView.Page(result.items().stream().map(SenderView::of).toList(),
                 result.page(), result.size(), result.total());
@@ -95,19 +111,32 @@ public class SenderResource {
     public Inspected get(@PathParam("id") String id) {
         var caller = tenant.require();
         Sender sender = queries.get(caller, RequestValues.id(id));
+        if (sender.isDeleted()) {
+            return new Inspected(SenderView.of(sender, onboarding.restorableUntil(sender)), List.of(), 0, null);
+        }
         String domainStatus = sender.getSesDomainStatus();
         String dkimStatus = sender.getLastVerifiedAt() == null ? null : SesStatuses.dkim(sender.getDkimStatus());
-        return new Inspected(SenderView.of(sender), verification.liveRecords(sender).stream()
+        var checks = verification.liveRecords(sender);
+        return new Inspected(SenderView.of(sender), checks.stream()
                 .map(c -> RecordView.of(c, domainStatus, dkimStatus)).toList(),
-                cooldown.remainingSeconds(sender));
+                cooldown.remainingSeconds(sender), readiness.of(sender, checks));
     }
 
 
+    /** Deletes the sender: hidden and no longer used at once, restorable for 7 days (then deleted for good). */
     @DELETE
     @Path("{id}")
     public Response remove(@PathParam("id") String id) {
         onboarding.remove(tenant.require(), RequestValues.id(id));
         return Response.noContent().build();
+    }
+
+    /** Brings back a sender deleted within the restore window (409 when not deleted, 410 after the window). */
+    @POST
+    @Path("{id}/restore")
+    @Consumes(MediaType.APPLICATION_JSON) // or no body: never a cross-site form's text/plain or form post
+    public SenderView restore(@PathParam("id") String id) {
+        return SenderView.of(onboarding.restore(tenant.require(), RequestValues.id(id)));
     }
 
     private Details details(Sender sender) {
@@ -120,7 +149,7 @@ public class SenderResource {
     }
 
     public record Verified(SenderView sender, List<RecordView> dnsRecords, VerificationDetails verificationDetails,
-                           long verifyCooldownSeconds) {
+                           long verifyCooldownSeconds, dev.senders.application.SenderReadiness.Readiness readiness) {
     }
 
     @POST
@@ -135,7 +164,7 @@ public class SenderResource {
                 checked.records().stream().map(c -> RecordView.of(c, domainStatus, dkimStatus)).toList(),
                 new VerificationDetails(domainStatus == null ? "NotFound" : domainStatus,
                         dkimStatus == null ? "NotStarted" : dkimStatus, checked.checkedAt(), s.isFullyVerified()),
-                cooldown.remainingSeconds(s));
+                cooldown.remainingSeconds(s), readiness.of(s, checked.records()));
     }
 
     @POST

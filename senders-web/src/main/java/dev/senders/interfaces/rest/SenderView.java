@@ -18,14 +18,20 @@ public record SenderView(long id, String emailAddress, String domain, String dom
                          boolean ownershipRequired, String mailFromDomain, String mailFromStatus,
                          boolean mailFromEditable,
                          OffsetDateTime lastVerifiedAt, String verificationError, String configurationSetName,
-                         OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+                         OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime deletedAt,
+                         OffsetDateTime restorableUntil) {
 
     public static SenderView of(Sender s) {
+        return of(s, null);
+    }
+
+    /** @param restorableUntil until when a deleted sender can be restored (null when not deleted) */
+    public static SenderView of(Sender s, OffsetDateTime restorableUntil) {
         return new SenderView(s.getId(), s.getEmailAddress(), s.getDomain(), IDN.toUnicode(s.getDomain()),
                 s.getVerificationStatus().wire(), s.getDkimStatus().wire(), s.isDefaultSender(), s.isFullyVerified(),
                 s.isOwnershipRequired(), s.getMailFromDomain(), s.getMailFromStatus(), s.mayChangeMailFrom(),
                 s.getLastVerifiedAt(), s.getVerificationError(), s.getConfigurationSetName(),
-                s.getCreatedAt(), s.getUpdatedAt());
+                s.getCreatedAt(), s.getUpdatedAt(), s.getDeletedAt(), restorableUntil);
     }
 
     public record Page(List<SenderView> items, int page, int size, long total) {

@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The suppression list of the caller's organization: its own entries (complaints), and the platform-wide ones
+ * The suppression list of the caller's organization: its own entries (complaints, and recipients who used an
+ * unsubscribe link: {@code type} {@code complaint} or {@code unsubscribed}), and the platform-wide ones
  * (permanent bounces) only for an address it asks about exactly ({@code q}) or has sent to; platform admins see
  * every entry. {@code GET /api/suppressions?page=1&size=20&q=part-of-address}, newest first, with
  * {@code total}; {@code DELETE /api/suppressions/{id}} removes an entry (204, audited); another organization's entry

@@ -1,9 +1,8 @@
 package dev.senders.interfaces.rest;
 
 import dev.senders.application.events.SesEventsWebhook;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -23,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  * 502/503 when SNS itself could not be reached, so that SNS retries).
  */
 @Path("webhooks/ses-events")
-@RequestScoped
+@ApplicationScoped
 public class WebhookResource {
 
     @Inject
@@ -35,7 +34,6 @@ public class WebhookResource {
     public Response receive(@HeaderParam("x-amz-sns-message-type") String messageType, byte[] body) {
         SesEventsWebhook.Outcome outcome = webhook.receive(messageType,
                 body == null ? "" : new String(body, StandardCharsets.UTF_8));
-        return Response.ok(Json.createObjectBuilder().add("outcome", outcome.wire()).build().toString(),
-                MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok("{\"outcome\":\"" + outcome.wire() + "\"}", MediaType.APPLICATION_JSON_TYPE).build();
     }
 }
