@@ -29,7 +29,7 @@
     rows.replaceChildren();
     if (!campaigns.length) {
       const tr = document.createElement('tr');
-      cell(tr, 'No campaigns yet.').colSpan = 7;
+      cell(tr, 'No campaigns yet.').colSpan = 8;
       rows.appendChild(tr);
       return;
     }
@@ -47,6 +47,7 @@
       cell(tr, String(c.counts.sent), 'sent');
       cell(tr, String(c.counts.failed), 'failed');
       cell(tr, String(c.counts.suppressed), 'suppressed');
+      cell(tr, String(c.counts.unknown || 0), 'unknown');
       cell(tr, String(c.counts.queued + c.counts.sending), 'waiting');
       const providers = Object.entries(c.providers).map(([p, n]) => (p === 'ses' ? 'SES' : p === 'resend' ? 'Resend' : p) + ' ' + n);
       cell(tr, providers.length ? providers.join(', ') : '—', 'provider');

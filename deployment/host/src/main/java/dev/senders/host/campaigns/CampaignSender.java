@@ -31,15 +31,18 @@ import java.util.logging.Logger;
 /**
  * Sends the campaigns that are 'sending', in the background, through the Senders module.
  *
- * <p>A worker claims a batch of due items with one atomic statement ({@code FOR UPDATE SKIP LOCKED}, so any number
- * of workers on any number of instances never share an item), sends each with the idempotency key
- * {@code campaign-item-<id>}, and records the outcome. A claim older than the lease is taken over: that is an item
+ * <p>A worker claims a chunk of due items ({@code host.campaigns.batch-size}, 100: one Resend request) with one
+ * atomic statement ({@code FOR UPDATE SKIP LOCKED}, so any number of workers on any number of instances never share
+ * an item), sends them with one {@code sendBatch} call, each with the idempotency key {@code campaign-item-<id>},
+ * and records the outcomes in one statement. A claim older than the lease is taken over: that is an item
  * whose worker died mid-send, and the idempotency key keeps it from going out twice. A retryable failure waits with
  * exponential backoff, up to {@code host.campaigns.max-attempts}. When nothing is left the campaign is 'sent'.
  *
  * <p>The provider is asked of the Senders module for every item, so a change of the organization's senders during
  * the campaign (the default removed, say: epic V3.12) applies to the remaining items, which then fall back to
- * Resend from the platform's domain; the module's warning is kept on each item.
+ * Resend from the platform's domain; the module's warning is kept on each item. When the module answers
+ * {@code PAUSED} (the organization's sending is paused for its reputation) the item goes back to the queue and the
+ * campaign pauses until the organization is resumed ({@link CampaignPauses}).
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
@@ -73,7 +76,10 @@ public class CampaignSender {
     EmailProviderFactory providers;
 
     @Inject
-    @ConfigProperty(name = "host.campaigns.batch-size", defaultValue = "10")
+    CampaignPauses pauses;
+
+    @Inject
+    @ConfigProperty(name = "host.campaigns.batch-size", defaultValue = "100")
     int batchSize;
 
     /** How long a claim holds; far longer than a batch takes even at Resend's 2 requests per second. */
@@ -85,12 +91,20 @@ public class CampaignSender {
     @ConfigProperty(name = "host.campaigns.max-attempts", defaultValue = "5")
     int maxAttempts;
 
+    /** Whether campaign emails ask the Senders module for one-click unsubscribe links (it must be configured). */
+    @Inject
+    @ConfigProperty(name = "host.campaigns.unsubscribe-links", defaultValue = "true")
+    boolean unsubscribeLinks;
+
     @Inject
     @ConfigProperty(name = "host.campaigns.retry-backoff", defaultValue = "PT2S")
     Duration retryBackoff;
 
     /** Campaigns with a worker on this instance: one is enough here (other instances may add theirs). */
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+    /** An item's outcome when the organization's sending is paused: stored as 'queued', the attempt not counted. */
+    private static final String PAUSED = "paused";
 
     private record Claimed(long id, String recipient, int attempts) {
     }
@@ -139,11 +153,9 @@ public class CampaignSender {
                 if (campaign == null || !"sending".equals(campaign.status())) {
                     return;
                 }
-                List<Claimed> batch;
-                while (!(batch = claim(campaignId, token)).isEmpty()) {
-                    for (Claimed item : batch) {
-                        send(campaign, item, token);
-                    }
+                List<Claimed> chunk;
+                while (!(chunk = claim(campaignId, token)).isEmpty()) {
+                    send(campaign, chunk, token);
                 }
                 if (!finishOrWait(campaignId)) {
                     return;
@@ -175,92 +187,134 @@ public class CampaignSender {
         return claimed;
     }
 
-    private void send(Content campaign, Claimed item, String token) {
-        if (item.attempts() > maxAttempts) {
-            // claimed again and again without an outcome (its worker died each time): give up on it
-            record(item, token, "failed", null, null, "Gave up after " + maxAttempts + " attempts", null, null);
-            return;
-        }
-        EmailMessage message;
-        try {
-            message = EmailMessage.builder()
-                    .to(item.recipient())
-                    .from(campaign.senderEmail())
-                    .fromName(campaign.senderName())
-                    .subject(campaign.subject())
-                    .html(campaign.html())
-                    .organizationId(campaign.organizationId())
-                    .campaignId(String.valueOf(campaign.id()))
-                    .idempotencyKey("campaign-item-" + item.id())
-                    .build();
-        } catch (RuntimeException e) {
-            record(item, token, "failed", null, null, "Invalid message: " + e.getMessage(), null, null);
-            return;
-        }
-        SendResult result;
-        String providerName = null;
-        try {
-            // asked per item: the organization's senders may change during the campaign (V3.12)
-            EmailProvider provider = providers.providerFor(campaign.organizationId(), campaign.senderEmail());
-            providerName = provider.providerName().wire();
-            result = provider.send(message);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Sending item " + item.id() + " threw; it will be retried", e);
-            retryOrFail(item, token, providerName, "Sending failed: " + e, null);
-            return;
-        }
-        String used = result.provider() == null ? providerName : result.provider().wire();
-        switch (result.status()) {
-            case SENT -> record(item, token, "sent", used, result.messageId(), null, result.warning(), null);
-            case SUPPRESSED -> record(item, token, "suppressed", used, null, result.error(), result.warning(), null);
-            case FAILED -> {
-                if (result.retryable()) {
-                    retryOrFail(item, token, used, result.error(), result.warning());
-                } else {
-                    record(item, token, "failed", used, null, result.error(), result.warning(), null);
-                }
+    /** What becomes of one claimed item. */
+    private record Outcome(Claimed item, String status, String provider, String messageId, String error,
+                           String warning, Double retryInSeconds) {
+    }
+
+    /**
+     * Sends the claimed items as one batch through the Senders module ({@code EmailProvider.sendBatch}: one claim
+     * and one record statement in the module for the whole chunk, one Resend request per 100 emails) and records
+     * every outcome in one statement.
+     */
+    private void send(Content campaign, List<Claimed> items, String token) {
+        List<Outcome> outcomes = new ArrayList<>();
+        List<Claimed> toSend = new ArrayList<>();
+        List<EmailMessage> messages = new ArrayList<>();
+        for (Claimed item : items) {
+            if (item.attempts() > maxAttempts) {
+                // claimed again and again without an outcome (its worker died each time): give up on it
+                outcomes.add(new Outcome(item, "failed", null, null, "Gave up after " + maxAttempts + " attempts",
+                        null, null));
+                continue;
             }
+            try {
+                EmailMessage.Builder message = EmailMessage.builder()
+                        .to(item.recipient())
+                        .from(campaign.senderEmail())
+                        .fromName(campaign.senderName())
+                        .subject(campaign.subject())
+                        .html(campaign.html())
+                        .organizationId(campaign.organizationId())
+                        .campaignId(String.valueOf(campaign.id()))
+                        .idempotencyKey("campaign-item-" + item.id());
+                if (unsubscribeLinks) {
+                    // one-click unsubscribe (RFC 8058), which Gmail, Yahoo and Microsoft require of bulk senders
+                    message.unsubscribe();
+                }
+                messages.add(message.build());
+                toSend.add(item);
+            } catch (RuntimeException e) {
+                outcomes.add(new Outcome(item, "failed", null, null, "Invalid message: " + e.getMessage(), null,
+                        null));
+            }
+        }
+        if (!toSend.isEmpty()) {
+            List<SendResult> results;
+            String providerName = null;
+            try {
+                // asked per chunk: the organization's senders may change during the campaign (V3.12), and the module
+                // re-checks the route of each message right before it goes
+                EmailProvider provider = providers.providerFor(campaign.organizationId(), campaign.senderEmail());
+                providerName = provider.providerName().wire();
+                results = provider.sendBatch(messages);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Sending " + toSend.size() + " items threw; they will be retried", e);
+                for (Claimed item : toSend) {
+                    outcomes.add(retryOrFail(item, providerName, "Sending failed: " + e, null));
+                }
+                results = List.of();
+            }
+            for (int i = 0; i < results.size(); i++) {
+                outcomes.add(outcome(toSend.get(i), results.get(i), providerName));
+            }
+        }
+        record(outcomes, token);
+        if (outcomes.stream().anyMatch(o -> PAUSED.equals(o.status()))) {
+            pauses.pause(campaign.id());
         }
     }
 
-    private void retryOrFail(Claimed item, String token, String provider, String error, String warning) {
+    private Outcome outcome(Claimed item, SendResult result, String providerName) {
+        String used = result.provider() == null ? providerName : result.provider().wire();
+        return switch (result.status()) {
+            case SENT -> new Outcome(item, "sent", used, result.messageId(), null, result.warning(), null);
+            case SUPPRESSED -> new Outcome(item, "suppressed", used, null, result.error(), result.warning(), null);
+            case UNKNOWN -> new Outcome(item, "unknown", used, null, result.error(), result.warning(), null);
+            // the organization's sending is paused: the item waits, queued, and the campaign pauses (CampaignPauses)
+            case PAUSED -> new Outcome(item, PAUSED, used, null, result.error(), result.warning(), null);
+            case FAILED -> result.retryable() ? retryOrFail(item, used, result.error(), result.warning())
+                    : new Outcome(item, "failed", used, null, result.error(), result.warning(), null);
+        };
+    }
+
+    private Outcome retryOrFail(Claimed item, String provider, String error, String warning) {
         if (item.attempts() >= maxAttempts) {
-            record(item, token, "failed", provider, null, error + " (gave up after " + item.attempts() + " attempts)",
-                    warning, null);
-            return;
+            return new Outcome(item, "failed", provider, null, error + " (gave up after " + item.attempts()
+                    + " attempts)", warning, null);
         }
         // 2 s, 4 s, 8 s, ... (capped at 10 minutes), with a little jitter so that retries do not bunch up
         long base = retryBackoff.toMillis() << Math.min(item.attempts() - 1, 20);
         long millis = Math.min(base, Duration.ofMinutes(10).toMillis());
         millis += (long) (millis * 0.2 * Math.random());
-        record(item, token, "queued", provider, null, error, warning, millis / 1000.0);
+        return new Outcome(item, "queued", provider, null, error, warning, millis / 1000.0);
     }
 
-    /** Records an outcome, unless the item was taken over by another worker meanwhile (its outcome counts). */
-    private void record(Claimed item, String token, String status, String provider, String messageId, String error,
-                        String warning, Double retryInSeconds) {
-        String sql = "update campaign_items set status = ?, provider_used = coalesce(?, provider_used),"
-                + " message_id = ?, error = ?, warning = ?,"
-                + " sent_at = case when ? = 'sent' then now() else sent_at end,"
-                + " next_attempt_at = case when ? then now() + make_interval(secs => ?) else null end,"
-                + " claimed_by = null, claimed_at = null"
-                + " where id = ? and status = 'sending' and claimed_by = ?";
+    /**
+     * Records the outcomes in one statement, except for items taken over by another worker meanwhile (their
+     * outcome counts).
+     */
+    private void record(List<Outcome> outcomes, String token) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        String sql = "update campaign_items i set status = case when o.status = 'paused' then 'queued'"
+                + " else o.status end, attempts = case when o.status = 'paused' then greatest(i.attempts - 1, 0)"
+                + " else i.attempts end, provider_used = coalesce(o.provider,"
+                + " i.provider_used), message_id = o.message_id, error = o.error, warning = o.warning,"
+                + " sent_at = case when o.status = 'sent' then now() else i.sent_at end,"
+                + " next_attempt_at = case when o.retry_in is not null then now() + make_interval(secs => o.retry_in)"
+                + " else null end, claimed_by = null, claimed_at = null"
+                + " from unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::text[],"
+                + " ?::float8[]) as o(id, status, provider, message_id, error, warning, retry_in)"
+                + " where i.id = o.id and i.status = 'sending' and i.claimed_by = ?";
         try (Connection c = dataSource.getConnection(); var update = c.prepareStatement(sql)) {
-            update.setString(1, status);
-            update.setString(2, provider);
-            update.setString(3, messageId);
-            update.setString(4, truncate(error));
-            update.setString(5, truncate(warning));
-            update.setString(6, status);
-            update.setBoolean(7, retryInSeconds != null);
-            update.setDouble(8, retryInSeconds == null ? 0 : retryInSeconds);
-            update.setLong(9, item.id());
-            update.setString(10, token);
-            if (update.executeUpdate() == 0) {
-                LOG.info("Campaign item " + item.id() + " was taken over by another worker; its outcome stands");
+            update.setArray(1, c.createArrayOf("bigint", outcomes.stream().map(o -> o.item().id()).toArray()));
+            update.setArray(2, c.createArrayOf("varchar", outcomes.stream().map(Outcome::status).toArray()));
+            update.setArray(3, c.createArrayOf("varchar", outcomes.stream().map(Outcome::provider).toArray()));
+            update.setArray(4, c.createArrayOf("varchar", outcomes.stream().map(Outcome::messageId).toArray()));
+            update.setArray(5, c.createArrayOf("text", outcomes.stream().map(o -> truncate(o.error())).toArray()));
+            update.setArray(6, c.createArrayOf("text", outcomes.stream().map(o -> truncate(o.warning())).toArray()));
+            update.setArray(7, c.createArrayOf("float8", outcomes.stream().map(Outcome::retryInSeconds).toArray()));
+            update.setString(8, token);
+            int updated = update.executeUpdate();
+            if (updated < outcomes.size()) {
+                LOG.info((outcomes.size() - updated) + " campaign items were taken over by another worker; their"
+                        + " outcome stands");
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not record the outcome of campaign item " + item.id(), e);
+            throw new IllegalStateException("could not record the outcome of " + outcomes.size() + " campaign items",
+                    e);
         }
     }
 

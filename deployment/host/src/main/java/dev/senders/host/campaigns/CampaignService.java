@@ -37,7 +37,7 @@ public class CampaignService {
 
     public static final int MAX_RECIPIENTS = 10_000;
 
-    static final List<String> STATUSES = List.of("queued", "sending", "sent", "failed", "suppressed");
+    static final List<String> STATUSES = List.of("queued", "sending", "sent", "failed", "suppressed", "unknown");
 
     static final String NO_VERIFIED_DOMAIN = "Your organization has no verified sending domain yet; the campaign"
             + " will go out through the platform's shared domain with your address as Reply-To.";

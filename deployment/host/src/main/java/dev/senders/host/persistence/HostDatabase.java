@@ -18,7 +18,10 @@ import javax.sql.DataSource;
  */
 @DataSourceDefinition(
         name = HostDatabase.JNDI_NAME,
-        className = "${MPCONFIG=senders.db.datasource-class}",
+        // the default is here, not in microprofile-config.properties: Payara resolves these expressions while it
+        // processes the annotations, before the application's own config file is visible (only system properties and
+        // environment variables are)
+        className = "${MPCONFIG=senders.db.datasource-class:org.postgresql.ds.PGSimpleDataSource}",
         url = "${MPCONFIG=senders.db.url}",
         user = "${MPCONFIG=senders.db.user}",
         password = "${MPCONFIG=senders.db.password}",

@@ -267,6 +267,108 @@ class EventsIT {
         assertThat(hostEvents("delivered")).as("the host heard of each, once").isEqualTo(distinct);
     }
 
+    /**
+     * Notifications arriving at once are written together; each is still recorded for its own send's organization
+     * and recipient (opens and clicks name none: it is their send's), whatever else shares its batch: deliveries,
+     * opens, clicks and transient bounces of two organizations, messages that are not ours, and repeats.
+     */
+    @Test
+    void concurrentNotificationsOfEveryKindAreEachRecordedForTheirOwnSend() throws Exception {
+        TestUsers.User other = TestUsers.inNewOrganization();
+        List<String> kinds = List.of("delivery", "open", "click", "bounce");
+        List<SnsMessage> messages = new ArrayList<>();
+        Map<String, Long> expected = new java.util.HashMap<>();
+        for (int i = 0; i < 120; i++) {
+            String org = i % 2 == 0 ? user.organizationId() : other.organizationId();
+            String recipient = "mix" + i + "-" + tag + "@inbox-" + tag + ".net";
+            String sesId = sent(org, "mix", recipient);
+            String kind = kinds.get(i % kinds.size());
+            String event = switch (kind) {
+                case "delivery" -> delivery(sesId, recipient);
+                case "open" -> open(sesId);
+                case "click" -> click(sesId, "https://acme.example/" + i);
+                default -> bounce(sesId, recipient, "Transient");
+            };
+            messages.add(SnsFixtures.notification(event).with(m -> m.messageId = "mix-" + tag + "-" + m.messageId));
+            expected.merge(org + "|" + kind, 1L, Long::sum);
+        }
+        for (int i = 0; i < 10; i++) {
+            String notOurs = "not-ours-" + tag + "-" + i;
+            messages.add(SnsFixtures.notification(delivery(notOurs, "who" + i + "@inbox-" + tag + ".net"))
+                    .with(m -> m.messageId = "mix-" + tag + "-" + m.messageId));
+        }
+        List<String> bodies = new ArrayList<>(messages.stream().map(m -> m.body(pki)).toList());
+        Random random = new Random(7);
+        for (int i = 0; i < 40; i++) {
+            bodies.add(bodies.get(random.nextInt(messages.size())));
+        }
+        Collections.shuffle(bodies, random);
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        Map<String, Long> outcomes = new java.util.HashMap<>();
+        try {
+            List<Future<Api.Reply>> replies = new ArrayList<>();
+            for (String body : bodies) {
+                replies.add(pool.submit(() -> post("Notification", body)));
+            }
+            for (Future<Api.Reply> f : replies) {
+                Api.Reply reply = f.get(2, TimeUnit.MINUTES);
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+                outcomes.merge(reply.json().getString("outcome"), 1L, Long::sum);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(outcomes).containsEntry("accepted", (long) messages.size()).containsEntry("duplicate", 40L);
+
+        String ours = "e.sns_message_id like 'mix-" + tag + "-%' and e.ses_message_id not like 'not-ours-%'";
+        assertThat(count("select count(*) from senders_email_events e where " + ours)).isEqualTo(120);
+        assertThat(count("select count(*) from senders_email_events e join senders_sends s"
+                + " on s.message_id = e.ses_message_id where " + ours + " and e.organization_id = s.organization_id"
+                + " and e.campaign_id = 'mix' and e.recipient = s.recipient")).as("each for its own send").isEqualTo(120);
+        assertThat(count("select count(*) from senders_email_events e where e.sns_message_id like 'mix-" + tag
+                + "-%' and e.ses_message_id like 'not-ours-%' and e.organization_id is null")).isEqualTo(10);
+        assertThat(count("select count(*) from senders_sns_messages where message_id like 'mix-" + tag + "-%'"))
+                .isEqualTo(messages.size());
+        Map<String, String> hostKind = Map.of("delivery", "delivered", "open", "opened", "click", "clicked",
+                "bounce", "bounced");
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            String[] orgAndKind = e.getKey().split("\\|");
+            assertThat(count("select count(*) from email_events where organization_id = '" + orgAndKind[0]
+                    + "' and campaign_id = 'mix' and kind = '" + hostKind.get(orgAndKind[1]) + "'"))
+                    .as("the host heard " + e.getKey() + " once each").isEqualTo(e.getValue());
+        }
+    }
+
+    /** Where a notification's time goes: the webhook's stage timers, as an operator reads them at /metrics. */
+    @Test
+    void eachNotificationIsTimedByStage() {
+        List<String> stages = List.of("parse", "verify", "store", "events");
+        Map<String, Double> before = stages.stream().collect(Collectors.toMap(s -> s, this::webhookStageCount));
+        String recipient = "timed-" + tag + "@inbox-" + tag + ".net";
+        SnsMessage m = SnsFixtures.notification(delivery(sent(user.organizationId(), "t", recipient), recipient));
+        assertThat(post(m).json().getString("outcome")).isEqualTo("accepted");
+        assertThat(post(m).json().getString("outcome")).isEqualTo("duplicate");
+        // the accepted one went through every stage, the duplicate through all but the host's events
+        assertThat(webhookStageCount("parse") - before.get("parse")).isGreaterThanOrEqualTo(2);
+        assertThat(webhookStageCount("verify") - before.get("verify")).isGreaterThanOrEqualTo(2);
+        assertThat(webhookStageCount("store") - before.get("store")).isGreaterThanOrEqualTo(2);
+        assertThat(webhookStageCount("events") - before.get("events")).isGreaterThanOrEqualTo(1);
+        assertThat(metric("senders_webhook_stage_seconds_sum", "(?=[^}]*stage=\"store\")")).isPositive();
+    }
+
+    private double webhookStageCount(String stage) {
+        return metric("senders_webhook_stage_seconds_count", "(?=[^}]*stage=\"" + stage + "\")");
+    }
+
+    private double metric(String name, String labels) {
+        try {
+            return Campaigns.metric(new URL(base, "/"), name, labels);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ------------------------------------------------------------------ the epic's checks
 
     @Test

@@ -48,7 +48,7 @@ public final class PayaraProcess implements AutoCloseable {
         command.addAll(List.of("-jar", System.getProperty("payara.microJar"), "--nocluster", "--port",
                 String.valueOf(port), "--contextroot", "/"));
         command.addAll(TestEnvironment.payaraMicroOptions());
-        command.addAll(List.of("--deploy", System.getProperty("senders.host.war")));
+        command.addAll(List.of("--deploy", HostDeployment.withProbeFile().toString()));
         Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.add(server);
         current = server;

@@ -52,8 +52,12 @@ class SendersApiIT {
     }
 
     private JsonObject add(String email) {
+        return add(email, 201);
+    }
+
+    private JsonObject add(String email, int status) {
         Api.Reply reply = api.post("api/senders", "{\"emailAddress\":\"" + email + "\"}");
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
         return reply.json();
     }
 
@@ -104,7 +108,15 @@ class SendersApiIT {
         assertThat(spf.getString("relativeName")).isEqualTo("@");
         assertThat(spf.getString("value")).isEqualTo("v=spf1 include:amazonses.com ~all");
         assertThat(spf.getBoolean("required")).isFalse();
-        assertThat(records).hasSize(5);
+        // and DMARC, recommended (issue 17)
+        JsonObject dmarc = records.getJsonObject(5);
+        assertThat(dmarc.getString("type")).isEqualTo("TXT");
+        assertThat(dmarc.getString("name")).isEqualTo("_dmarc." + domain);
+        assertThat(dmarc.getString("relativeName")).isEqualTo("_dmarc");
+        assertThat(dmarc.getString("value")).isEqualTo("v=DMARC1; p=none;");
+        assertThat(dmarc.getString("purpose")).isEqualTo("DMARC");
+        assertThat(dmarc.getBoolean("required")).isFalse();
+        assertThat(records).hasSize(6);
     }
 
     @Test
@@ -148,7 +160,7 @@ class SendersApiIT {
         assertThat(location).endsWith("/api/senders/" + id);
         JsonObject detail = api.get("api/senders/" + id).json();
         assertThat(detail.getJsonObject("sender").getJsonNumber("id").longValue()).isEqualTo(id);
-        assertThat(detail.getJsonArray("dnsRecords")).hasSize(5);
+        assertThat(detail.getJsonArray("dnsRecords")).hasSize(6);
     }
 
     @Test
@@ -164,14 +176,59 @@ class SendersApiIT {
     }
 
     @Test
-    void v1_12_deletingASenderRemovesItFromTheTableAndFromSes() {
+    void v1_12_aDeletedSenderIsHiddenAtOnceRestorableForAWeekThenGoneWithItsSesIdentity() {
         String domain = newDomain();
         long id = add("bye@" + domain).getJsonObject("sender").getJsonNumber("id").longValue();
         assertThat(api.delete("api/senders/" + id).status()).isEqualTo(204);
-        assertThat(api.get("api/senders/" + id).status()).isEqualTo(404);
         assertThat(api.get("api/senders").json().getJsonNumber("total").longValue()).isZero();
+        JsonObject deleted = api.get("api/senders?deleted=true").json();
+        assertThat(deleted.getJsonArray("items")).hasSize(1);
+        JsonObject shown = deleted.getJsonArray("items").getJsonObject(0);
+        assertThat(shown.getJsonNumber("id").longValue()).isEqualTo(id);
+        assertThat(java.time.OffsetDateTime.parse(shown.getString("restorableUntil")))
+                .isBetween(java.time.OffsetDateTime.now().plusDays(6), java.time.OffsetDateTime.now().plusDays(8));
+        assertThat(api.delete("api/senders/" + id).status()).as("deleted already").isEqualTo(404);
+        assertThat(api.post("api/senders/" + id + "/verify", "").status()).as("restore it first").isEqualTo(409);
+        assertThat(TestEnvironment.ses().identity(domain)).as("kept while restorable").isPresent();
+
+        // past the restore window, the background job deletes it for good, and the identity nobody uses
+        sql("update senders set deleted_at = now() - interval '8 days' where id = " + id);
+        assertThat(api.post("api/senders/" + id + "/restore", "").status()).isEqualTo(410);
+        runBackgroundJob();
+        assertThat(api.get("api/senders/" + id).status()).isEqualTo(404);
+        assertThat(api.get("api/senders?deleted=true").json().getJsonArray("items")).isEmpty();
         assertThat(TestEnvironment.ses().identity(domain)).isEmpty();
-        assertThat(api.delete("api/senders/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeletedSenderIsRestoredWithinTheWindowAsItWas() {
+        String domain = newDomain();
+        long id = add("back@" + domain).getJsonObject("sender").getJsonNumber("id").longValue();
+        TestEnvironment.ses().verifyDomain(domain);
+        assertThat(api.post("api/senders/" + id + "/verify", "").status()).isEqualTo(200);
+        assertThat(api.post("api/senders/" + id + "/set-default", "").status()).isEqualTo(200);
+        assertThat(api.delete("api/senders/" + id).status()).isEqualTo(204);
+        assertThat(add("BACK@" + domain, 409).getString("detail")).contains("deleted").contains("restored");
+
+        Api.Reply restored = api.post("api/senders/" + id + "/restore", "");
+        assertThat(restored.status()).as(restored.toString()).isEqualTo(200);
+        assertThat(restored.json().getString("verificationStatus")).isEqualTo("verified");
+        assertThat(restored.json().getBoolean("isDefault")).as("the default again: no other was set").isTrue();
+        assertThat(api.get("api/senders").json().getJsonNumber("total").longValue()).isEqualTo(1);
+        assertThat(api.post("api/senders/" + id + "/restore", "").status()).as("not deleted").isEqualTo(409);
+        assertThat(Campaigns.query("select string_agg(action, ',' order by id) from senders_audit where target_id = '"
+                + id + "' and action in ('sender.removed', 'sender.restored')", rs -> rs.getString(1)))
+                .containsExactly("sender.removed,sender.restored");
+    }
+
+    private void runBackgroundJob() {
+        Api admin = Api.as(base, TestUsers.create("platform", "user", "senders-admin"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                admin.post("api/admin/verification-runs", "").json().isNull("skipped"));
+    }
+
+    private static void sql(String statement) {
+        Campaigns.sql(statement);
     }
 
     @Test
@@ -197,6 +254,9 @@ class SendersApiIT {
         assertThat(other.post("api/senders", "{\"emailAddress\":\"news@" + domain + "\"}").status()).isEqualTo(201);
 
         assertThat(api.delete("api/senders/" + mine).status()).isEqualTo(204);
+        sql("update senders set deleted_at = now() - interval '8 days' where id = " + mine);
+        runBackgroundJob();
+        assertThat(api.get("api/senders/" + mine).status()).as("deleted for good").isEqualTo(404);
         assertThat(TestEnvironment.ses().identity(domain)).isPresent();
     }
 

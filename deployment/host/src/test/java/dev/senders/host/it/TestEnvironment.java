@@ -31,7 +31,12 @@ public class TestEnvironment implements LauncherSessionListener {
     public static final String RESEND_API_KEY = dev.senders.sandbox.TestCredentials.RESEND_API_KEY;
     public static final String SES_ACCESS_KEY = dev.senders.sandbox.TestCredentials.SES_ACCESS_KEY;
     public static final String SES_SECRET_KEY = dev.senders.sandbox.TestCredentials.SES_SECRET_KEY;
-    /** The Resend rate the deployed module enforces in the tests (Resend's own default is 2 per second). */
+    /**
+     * The public URL the module's unsubscribe links name ({@code senders.unsubscribe.base-url}); the tests call the
+     * links' paths on the instance under test.
+     */
+    public static final String UNSUBSCRIBE_BASE_URL = "https://mail.platform-mail.com";
+    /** Resend's limit in the tests (its own default is 2 requests a second); the module enforces 0.9 of it. */
     public static final int RESEND_RATE = 10;
 
     private static EmbeddedPostgres embedded;
@@ -135,6 +140,7 @@ public class TestEnvironment implements LauncherSessionListener {
                 "-Dsenders.dns.servers=" + dns.address(),
                 "-Dsenders.dns.timeout=PT1S",
                 "-Dsenders.resend.from-address=notifications@platform-mail.com",
+                "-Dsenders.unsubscribe.base-url=" + UNSUBSCRIBE_BASE_URL,
                 "-Dsenders.rate.resend.per-second=" + RESEND_RATE,
                 "-Dsenders.sns.allowed-topic-arns=" + sns().topicArn(),
                 "-Dsenders.sns.event-topic-arn=" + sns().topicArn(),
@@ -175,7 +181,12 @@ public class TestEnvironment implements LauncherSessionListener {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "senders.ses.access-key-id=" + SES_ACCESS_KEY + "\n"
                 + "senders.ses.secret-access-key=" + SES_SECRET_KEY + "\n"
-                + "senders.resend.api-key=" + RESEND_API_KEY + "\n");
+                + "senders.resend.api-key=" + RESEND_API_KEY + "\n"
+                + "senders.unsubscribe.secrets=" + dev.senders.sandbox.TestCredentials.UNSUBSCRIBE_SECRET + ","
+                + dev.senders.sandbox.TestCredentials.UNSUBSCRIBE_RETIRED_SECRET + "\n"
+                // two Resend webhook secrets: a rotation in progress, either signs
+                + "senders.resend.webhook-secret=" + dev.senders.sandbox.TestCredentials.RESEND_WEBHOOK_SECRET + ","
+                + dev.senders.sandbox.TestCredentials.RESEND_WEBHOOK_SECRET_NEXT + "\n");
         return file;
     }
 

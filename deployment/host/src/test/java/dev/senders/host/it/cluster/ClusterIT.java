@@ -2,9 +2,11 @@ package dev.senders.host.it.cluster;
 
 import dev.senders.host.it.Api;
 import dev.senders.host.it.Campaigns;
+import dev.senders.host.it.ReputationFixtures;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
 import dev.senders.sandbox.ResendStub;
+import dev.senders.sandbox.ResendWebhooks;
 import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -41,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  * Issue 7: two Payara Micro instances, clustered over Hazelcast on loopback, sharing one PostgreSQL and the stub
  * SES/Resend endpoints, behave as one system: the verification timer's work runs once per period, the SES rate
  * limit holds for both together (and is used), a sender changed on one instance is seen by the other's next send,
- * and a SIGKILLed instance loses no campaign item and sends none twice.
+ * an organization paused through one instance is refused by both from the next send, and a SIGKILLed instance loses
+ * no campaign item and sends none twice.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -61,9 +64,14 @@ class ClusterIT {
         cluster = new PayaraCluster(
                 // the timer every minute on both instances (the default is every 4 hours)
                 "-Dsenders.verification.schedule.hour=*", "-Dsenders.verification.schedule.minute=*",
-                // a claim of a killed instance is taken over after 30 s, not 5 minutes; longer than a batch of 10
+                // a claim of a killed instance is taken over after 30 s, not 5 minutes; longer than a chunk of 10
                 // takes at a quarter of the SES rate
-                "-Dhost.campaigns.lease=PT30S");
+                "-Dhost.campaigns.lease=PT30S",
+                // the module's own claim of a send in progress: shorter than the host's, so that when the host takes
+                // a killed instance's items over, the module finds their sends abandoned (not still in progress)
+                "-Dsenders.sending.claim-lease=PT20S",
+                // chunks of 10 (one Resend request each), so that a kill lands mid-campaign
+                "-Dhost.campaigns.batch-size=10");
         cluster.start();
         // (after the start: the instances migrate the schema.) Senders other test classes left pending would make
         // every sweep (each minute here) long; this class checks its own domains only.
@@ -316,6 +324,115 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void twoInstancesSendingTheSame200KeysAtOnceSendEachOnce() throws Exception {
+        // singly, through SES (one call per message): each instance sends all 200 keys, 8 at a time, both at once
+        TestUsers.User sesUser = TestUsers.inNewOrganization();
+        String sesFrom = "news@keys-" + tag + ".com";
+        verifiedDefault(Api.as(a().base, sesUser), sesFrom);
+        List<String> sesTo = recipients(200);
+        List<Callable<Object>> singles = new ArrayList<>();
+        for (PayaraCluster.Node node : List.of(a(), b())) {
+            singles.add(() -> {
+                parallel(IntStream.range(0, 200).mapToObj(i -> (Callable<JsonObject>) () -> probe(node,
+                        sesUser.organizationId(), sesFrom, List.of(sesTo.get(i)), List.of("k-" + i), false))
+                        .toList(), 8);
+                return null;
+            });
+        }
+        parallel(singles, 2);
+        List<SesStub.SentMessage> calls = TestEnvironment.ses().sentMessages().stream()
+                .filter(m -> sesTo.contains(m.to().get(0))).toList();
+        assertThat(calls).as("SES calls for the 200 keys").hasSize(200);
+        assertThat(calls.stream().map(m -> m.to().get(0)).distinct()).hasSize(200);
+
+        // in batches, through Resend (no verified domain): each instance sends the 200 keys as two batches of 100
+        TestUsers.User resendUser = TestUsers.inNewOrganization();
+        String resendFrom = "news@unverified-keys-" + tag + ".com";
+        List<String> resendTo = recipients(200);
+        List<Callable<Object>> batches = new ArrayList<>();
+        for (PayaraCluster.Node node : List.of(a(), b())) {
+            for (int half = 0; half < 2; half++) {
+                List<String> to = resendTo.subList(half * 100, half * 100 + 100);
+                List<String> keys = to.stream().map(r -> "k-" + r).toList();
+                batches.add(() -> probe(node, resendUser.organizationId(), resendFrom, to, keys, true));
+            }
+        }
+        parallel(batches, 4);
+        long emailsInRequests = TestEnvironment.resend().requests().stream()
+                .filter(r -> r.body() != null && resendTo.stream().anyMatch(r.body()::contains))
+                .mapToLong(r -> resendTo.stream().filter(r.body()::contains).count()).sum();
+        assertThat(emailsInRequests).as("emails in the requests that reached Resend (replays included)")
+                .isEqualTo(200);
+        assertThat(resendTo(resendTo).stream().collect(Collectors.groupingBy(e -> e.to().get(0),
+                Collectors.counting()))).hasSize(200).allSatisfy((r, n) -> assertThat(n).as(r).isEqualTo(1));
+    }
+
+    /** The host's own code calling the SPI on one instance (the test WAR's {@code /probe/send}). */
+    private static JsonObject probe(PayaraCluster.Node node, String organizationId, String from, List<String> to,
+                                    List<String> keys, boolean batch) {
+        JsonArrayBuilder messages = Json.createArrayBuilder();
+        for (int i = 0; i < to.size(); i++) {
+            messages.add(Json.createObjectBuilder().add("to", to.get(i)).add("key", keys.get(i)));
+        }
+        Api.Reply reply = Api.anonymous(node.base).post("probe/send", Json.createObjectBuilder()
+                .add("organizationId", organizationId).add("from", from).add("batch", batch)
+                .add("messages", messages).build().toString());
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        return reply.json();
+    }
+
+    @Test
+    @Order(7)
+    void anOrganizationPausedThroughOneInstanceIsRefusedByBothFromTheNextSend() {
+        TestUsers.User user = TestUsers.inNewOrganization();
+        String org = user.organizationId();
+        String prefix = "re-" + tag + "-";
+        List<String> sent = ReputationFixtures.seedSends(org, "resend", prefix, 2000);
+        String from = "news@unverified-pause-" + tag + ".com";
+        try {
+            // both instances send for the organization first
+            for (PayaraCluster.Node node : List.of(a(), b())) {
+                assertThat(statuses(probe(node, org, from, List.of(node.name() + "-before-" + tag + "@inbox.net"),
+                        List.of(node.name() + "-before"), true))).containsExactly("SENT");
+            }
+            // two complaints in 2000 sends (0.1%, over the 0.08% pause threshold) through A's Resend webhook
+            for (int i = 0; i < 2; i++) {
+                Api.Reply reply = ReputationFixtures.postResend(a().base, ResendWebhooks.complained(sent.get(i),
+                        ReputationFixtures.recipientOf(sent.get(i), prefix)));
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> "paused".equals(ReputationFixtures.state(org)));
+
+            // the next send on either instance: PAUSED, nothing reaches Resend
+            List<String> refusedTo = new ArrayList<>();
+            for (PayaraCluster.Node node : List.of(a(), b())) {
+                String to = node.name() + "-paused-" + tag + "@inbox.net";
+                refusedTo.add(to);
+                assertThat(statuses(probe(node, org, from, List.of(to), List.of(node.name() + "-paused"), true)))
+                        .as(node.name()).containsExactly("PAUSED");
+            }
+            assertThat(resendTo(refusedTo)).isEmpty();
+
+            // a platform admin resumes it through B: both send again
+            Api.Reply resumed = adminB.post("api/admin/organizations/" + org + "/resume",
+                    "{\"reason\": \"cluster test\"}");
+            assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+            for (PayaraCluster.Node node : List.of(a(), b())) {
+                assertThat(statuses(probe(node, org, from, List.of(node.name() + "-paused-" + tag + "@inbox.net"),
+                        List.of(node.name() + "-paused"), true))).as(node.name()).containsExactly("SENT");
+            }
+        } finally {
+            ReputationFixtures.forget(org);
+        }
+    }
+
+    private static List<String> statuses(JsonObject answer) {
+        return answer.getJsonArray("results").getValuesAs(JsonObject.class).stream()
+                .map(r -> r.getString("status")).toList();
+    }
+
+    @Test
+    @Order(8)
     void aKilledInstanceLosesNoItemAndSendsNoneTwice() throws Exception {
         // through Resend (no verified domain): its Idempotency-Key (the item id) makes a re-sent item harmless
         TestUsers.User user = TestUsers.inNewOrganization();
@@ -462,7 +579,11 @@ class ClusterIT {
     }
 
     private static <T> List<T> parallel(List<Callable<T>> tasks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        return parallel(tasks, tasks.size());
+    }
+
+    private static <T> List<T> parallel(List<Callable<T>> tasks, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<T> results = new ArrayList<>();
             for (Future<T> f : pool.invokeAll(tasks)) {

@@ -130,7 +130,7 @@ final class PayaraCluster implements AutoCloseable {
                 "--port", String.valueOf(node.httpPort),
                 "--contextroot", "/"));
         command.addAll(split(requiredProperty("senders.test.microOptions")));
-        command.addAll(List.of("--deploy", requiredProperty("senders.host.war")));
+        command.addAll(List.of("--deploy", dev.senders.host.it.HostDeployment.withProbeFile().toString()));
         node.log = log;
         node.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

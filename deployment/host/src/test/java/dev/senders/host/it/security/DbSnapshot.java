@@ -11,12 +11,12 @@ import java.util.TreeMap;
 /**
  * The content of the module's tables (and the host's campaign tables), each as its row count and an MD5 of its rows
  * in order: two snapshots are equal exactly when no row was added, changed or removed. Left out: the tables of
- * background machinery that changes without any request (the rate-limit buckets, the verification job's runs and
+ * background machinery that changes without any request (the rate-limit slots, the verification job's runs and
  * leases) and Flyway's history.
  */
 public record DbSnapshot(Map<String, String> tables) {
 
-    private static final List<String> LEFT_OUT = List.of("senders_rate_buckets", "senders_rate_activity", "senders_job_runs",
+    private static final List<String> LEFT_OUT = List.of("senders_rate_slots", "senders_rate_activity", "senders_job_runs",
             "senders_job_leases", "senders_schema_history");
     private static final List<String> HOST_TABLES = List.of("campaigns", "campaign_items", "email_events",
             "host_sender_events");

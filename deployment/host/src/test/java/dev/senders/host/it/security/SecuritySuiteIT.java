@@ -11,6 +11,8 @@ import dev.senders.host.it.TestUsers;
 import dev.senders.sandbox.ResendStub;
 import dev.senders.sandbox.sns.SnsCertificateHost;
 import dev.senders.sandbox.sns.SnsPki;
+import dev.senders.sandbox.ResendWebhooks;
+import dev.senders.sandbox.TestCredentials;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -57,6 +59,7 @@ class SecuritySuiteIT {
 
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String WEBHOOK = "api/webhooks/ses-events";
+    private static final String RESEND_WEBHOOK = "api/webhooks/resend-events";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -108,6 +111,8 @@ class SecuritySuiteIT {
                     api -> api.post("api/senders/" + id + "/verify", ""), 404, null));
             attempts.add(new Attempt("set-default A's " + which + " sender",
                     api -> api.post("api/senders/" + id + "/set-default", ""), 404, null));
+            attempts.add(new Attempt("restore A's " + which + " sender",
+                    api -> api.post("api/senders/" + id + "/restore", ""), 404, null));
             attempts.add(new Attempt("restart-verification of A's " + which + " sender",
                     api -> api.post("api/senders/" + id + "/restart-verification", ""), 404, null));
             attempts.add(new Attempt("mail-from (default) on A's " + which + " sender",
@@ -150,6 +155,18 @@ class SecuritySuiteIT {
                 api -> api.get("api/admin/audit?organizationId=" + orgA), 403, null));
         attempts.add(new Attempt("start a verification run (admin endpoint)",
                 api -> api.post("api/admin/verification-runs", ""), 403, null));
+        attempts.add(new Attempt("read the reputation, A's id in query and header", api -> api.send(
+                api.request("api/senders/reputation?organizationId=" + orgA).header("X-Organization-Id", orgA).GET()),
+                200, r -> {
+                    assertThat(r.json().getJsonArray("events")).isEmpty();
+                    assertThat(r.body()).doesNotContain("complainer-" + t).doesNotContain(orgA);
+                }));
+        attempts.add(new Attempt("resume A's sending (admin endpoint)", api -> api.post("api/admin/organizations/"
+                + orgA + "/resume", "{\"reason\":\"mine now\"}"), 403, null));
+        attempts.add(new Attempt("evaluate A's reputation (admin endpoint)", api -> api.post(
+                "api/admin/organizations/" + orgA + "/evaluate", ""), 403, null));
+        attempts.add(new Attempt("read A's reputation (admin endpoint)", api -> api.get("api/admin/organizations/"
+                + orgA + "/reputation"), 403, null));
         attempts.add(new Attempt("read A's campaign", api -> api.get("host-api/campaigns/" + campaignA), 404, null));
         attempts.add(new Attempt("start A's campaign", api -> api.post("host-api/campaigns/" + campaignA + "/start",
                 "{}"), 404, null));
@@ -392,15 +409,17 @@ class SecuritySuiteIT {
                 () -> api.delete("api/senders/" + contested).status(),
                 () -> api.post("api/senders/" + contested + "/set-default", "").status()));
         assertThat(statuses.get(0)).as("delete").isIn(204);
-        assertThat(statuses.get(1)).as("set-default").isIn(200, 404);
+        // set-default after the delete finds a deleted sender (409: restore it first)
+        assertThat(statuses.get(1)).as("set-default").isIn(200, 409);
 
-        List<Long> exists = query("select count(*) from senders where id = " + contested, rs -> rs.getLong(1));
+        List<Long> deleted = query("select count(*) from senders where id = " + contested
+                + " and deleted_at is not null", rs -> rs.getLong(1));
         List<Long> defaults = query("select id from senders where organization_id = '" + user.organizationId()
                 + "' and is_default", rs -> rs.getLong(1));
-        assertThat(exists).containsExactly(0L);
+        assertThat(deleted).as("deleted (restorable)").containsExactly(1L);
         assertThat(defaults).as("no default points at the deleted sender").doesNotContain(contested)
                 .hasSizeLessThanOrEqualTo(1);
-        if (statuses.get(1) == 404) {
+        if (statuses.get(1) == 409) {
             assertThat(defaults).as("the old default stays when set-default lost").containsExactly(other);
         }
         // the database's own invariants, across every organization
@@ -639,6 +658,8 @@ class SecuritySuiteIT {
                 null));
         c.add(raw(huge, "webhook, 400 KB (limit 320 KB)", "POST", WEBHOOK, "text/plain; charset=UTF-8",
                 "{\"Type\":\"Notification\",\"Message\":\"" + "x".repeat(400_000) + "\"}", 413));
+        c.add(raw(huge, "Resend webhook, 400 KB (limit 320 KB)", "POST", RESEND_WEBHOOK, "application/json",
+                "{\"type\":\"email.bounced\",\"data\":\"" + "x".repeat(400_000) + "\"}", 413));
         // wrong content types
         c.add(raw(contentType, "add sender as text/plain", "POST", senders, "text/plain", address("a@shop.com"), 415));
         c.add(raw(contentType, "add sender as a form", "POST", senders, "application/x-www-form-urlencoded",
@@ -865,6 +886,120 @@ class SecuritySuiteIT {
                             .isGreaterThan(writesAfter.database());
                 })));
         return tests.stream();
+    }
+
+    /** One kind of refused Resend post: how to make the i-th (its headers and body), and the status it must get. */
+    record ResendForgery(String kind, int status, Function<Integer, ResendWebhooks.Delivery> make) {
+    }
+
+    /**
+     * Issue 17: the Resend webhook under the same kind of abuse, 500 posts, 16 at a time: forged (a changed body,
+     * another secret), replayed late, unsigned, and signed but of an unknown type or not JSON. Each is refused, nothing
+     * is written (rows, pg_stat_user_tables, pg_stat_database), and one genuine post afterwards is seen by the same
+     * measure.
+     */
+    @TestFactory
+    Stream<DynamicTest> resendWebhookAbuse() throws Exception {
+        String t = tag();
+        String secret = TestCredentials.RESEND_WEBHOOK_SECRET;
+        String stranger = "whsec_" + java.util.Base64.getEncoder().encodeToString(("forger-" + t).getBytes());
+        List<ResendForgery> kinds = List.of(
+                new ResendForgery("forged Resend post: bad signature (body changed after signing)", 403, i -> {
+                    ResendWebhooks.Delivery d = ResendWebhooks.signed(secret, resendBounce(t, i, "Transient"));
+                    return new ResendWebhooks.Delivery(d.headers(), resendBounce(t, i, "Permanent"));
+                }),
+                new ResendForgery("forged Resend post: signed with another secret", 403,
+                        i -> ResendWebhooks.signed(stranger, resendBounce(t, i, "Permanent"))),
+                new ResendForgery("forged Resend post: old timestamp (10 minutes)", 400,
+                        i -> ResendWebhooks.signed(secret, "msg_old_" + t + "_" + i,
+                                Instant.now().minus(Duration.ofMinutes(10)), resendBounce(t, i, "Permanent"))),
+                new ResendForgery("forged Resend post: no signature header", 400, i -> {
+                    ResendWebhooks.Delivery d = ResendWebhooks.signed(secret, resendBounce(t, i, "Permanent"));
+                    return new ResendWebhooks.Delivery(Map.of("svix-id", d.id(), "svix-timestamp",
+                            d.headers().get("svix-timestamp")), d.body());
+                }),
+                new ResendForgery("signed Resend post of an unknown event type", 400,
+                        i -> ResendWebhooks.signed(secret, ResendWebhooks.event("email.exploded",
+                                "forged-" + t + "-" + i, "a@inbox-forged.net", d -> { }))),
+                new ResendForgery("signed Resend post of malformed JSON", 400, i -> {
+                    String body = resendBounce(t, i, "Permanent");
+                    return ResendWebhooks.signed(secret, body.substring(0, body.length() / 2 + i % 7));
+                }));
+        int total = 500;
+        List<ResendWebhooks.Delivery> posts = new ArrayList<>();
+        List<ResendForgery> kindOf = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            ResendForgery kind = kinds.get(i % kinds.size());
+            posts.add(kind.make().apply(i));
+            kindOf.add(kind);
+        }
+        Api anonymous = Api.anonymous(base);
+        DbSnapshot rowsBefore = DbSnapshot.take();
+        Writes writesBefore = databaseWrites();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Api.Reply>> replies = new ArrayList<>();
+        try {
+            for (ResendWebhooks.Delivery post : posts) {
+                replies.add(pool.submit(() -> postResend(anonymous, post)));
+            }
+            for (Future<Api.Reply> reply : replies) {
+                reply.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Writes writesAfter = databaseWrites();
+        List<String> changed = DbSnapshot.take().changedSince(rowsBefore);
+        Api.Reply genuine = postResend(anonymous, ResendWebhooks.signed(secret,
+                ResendWebhooks.delivered("genuine-" + t, "a@inbox-forged.net")));
+        Writes writesControl = databaseWrites();
+
+        List<DynamicTest> tests = new ArrayList<>();
+        for (ResendForgery kind : kinds) {
+            tests.add(DynamicTest.dynamicTest(kind.kind(), () -> {
+                List<String> wrong = new ArrayList<>();
+                for (int i = 0; i < total; i++) {
+                    if (kindOf.get(i) == kind) {
+                        Api.Reply reply = replies.get(i).get();
+                        boolean held = reply.status() == kind.status()
+                                && reply.contentType().startsWith(PROBLEM_JSON);
+                        SecurityReport.record("4 webhook abuse", kind.kind(), held);
+                        if (!held) {
+                            wrong.add(reply.toString());
+                        }
+                    }
+                }
+                assertThat(wrong).as("posts not refused with " + kind.status()).isEmpty();
+            }));
+        }
+        tests.add(DynamicTest.dynamicTest("500 refused Resend posts: no database write", () ->
+                SecurityReport.check("4 webhook abuse", "500 refused Resend posts: no DB write (pg_stat_database,"
+                        + " pg_stat_user_tables, rows)", () -> {
+                    assertThat(changed).as("tables changed").isEmpty();
+                    Map<String, Long> written = writesAfter.since(writesBefore);
+                    long timer = written.entrySet().stream().filter(e -> TIMER_TABLES.contains(e.getKey()))
+                            .mapToLong(Map.Entry::getValue).sum();
+                    assertThat(written.keySet()).as("tables written during the burst (pg_stat_user_tables)")
+                            .isSubsetOf(TIMER_TABLES);
+                    assertThat(writesAfter.database() - writesBefore.database())
+                            .as("tup_inserted + tup_updated + tup_deleted of the test database (pg_stat_database)")
+                            .isEqualTo(timer);
+                    assertThat(genuine.status()).as(genuine.toString()).isEqualTo(200);
+                    assertThat(writesControl.since(writesAfter)).as("tables written by one genuine post")
+                            .containsKey("senders_resend_messages");
+                })));
+        return tests.stream();
+    }
+
+    private static String resendBounce(String tag, int i, String bounceType) {
+        return ResendWebhooks.bounced("forged-" + tag + "-" + i, "a@inbox-forged.net", bounceType);
+    }
+
+    private static Api.Reply postResend(Api anonymous, ResendWebhooks.Delivery delivery) {
+        HttpRequest.Builder request = anonymous.request(RESEND_WEBHOOK).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(delivery.body(), StandardCharsets.UTF_8));
+        delivery.headers().forEach(request::header);
+        return anonymous.send(request);
     }
 
     private static String delivery(String sesMessageId) {

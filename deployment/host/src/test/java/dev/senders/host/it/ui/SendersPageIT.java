@@ -2,10 +2,12 @@ package dev.senders.host.it.ui;
 
 import dev.senders.host.it.Api;
 import dev.senders.host.it.HostDeployment;
+import dev.senders.host.it.ReputationFixtures;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
 import dev.senders.host.it.security.SecurityReport;
 import dev.senders.sandbox.LocalDnsServer;
+import dev.senders.sandbox.ResendWebhooks;
 import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -548,6 +550,60 @@ class SendersPageIT {
 
     // ----------------------------------------------------------------------------------------- V1.13
 
+    // ------------------------------------------------------------------------------------------ reputation (issue 17)
+
+    @Test
+    void theReputationPanelShowsTheStateTheRatesAndTheEventsBehindIt() {
+        // a new organization: in good standing, nothing counted yet
+        WebElement panel = browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("reputation")));
+        assertThat(panel.findElement(By.id("reputation-state")).getText()).isEqualTo("Good standing");
+        assertThat(browser.find(By.id("reputation-no-events")).isDisplayed()).isTrue();
+        assertThat(browser.findAll(By.cssSelector("#reputation-rows tr"))).hasSize(2);
+
+        // 1000 sends through SES and 400 through Resend (under the minimum volume); 40 permanent bounces through the SNS webhook (4%) and a
+        // complaint through Resend's
+        String organization = user.organizationId();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String ses = "ses-" + tag + "-";
+        String re = "re-" + tag + "-";
+        List<String> sesIds = ReputationFixtures.seedSends(organization, "ses", ses, 1000);
+        List<String> resendIds = ReputationFixtures.seedSends(organization, "resend", re, 400);
+        try {
+            for (int i = 0; i < 40; i++) {
+                assertThat(ReputationFixtures.postSes(base, dev.senders.host.it.SesEvents.bounce(sesIds.get(i),
+                        ReputationFixtures.recipientOf(sesIds.get(i), ses), "Permanent")).status()).isEqualTo(200);
+            }
+            assertThat(ReputationFixtures.postResend(base, ResendWebhooks.complained(resendIds.get(0),
+                    ReputationFixtures.recipientOf(resendIds.get(0), re))).status()).isEqualTo(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> "paused".equals(ReputationFixtures.state(organization)));
+
+            browser.driver.navigate().refresh();
+            waitForTable();
+            panel = browser.await(ExpectedConditions.visibilityOfElementLocated(By.id("reputation")));
+            browser.await(d -> d.findElement(By.id("reputation-state")).getText().equals("Sending paused"));
+            assertThat(panel.findElement(By.cssSelector("#reputation-state .badge")).getDomAttribute("class"))
+                    .contains("badge-paused");
+            assertThat(browser.find(By.id("reputation-summary")).getText())
+                    .startsWith("Sending is paused: the Amazon SES bounce rate reached 4.00% (threshold 4.00%)");
+            WebElement sesRow = browser.find(By.cssSelector("#reputation-rows tr[data-provider='ses']"));
+            assertThat(sesRow.getText()).contains("1,000").contains("4.00%");
+            assertThat(sesRow.findElement(By.cssSelector(".rate-paused")).getText()).isEqualTo("4.00%");
+            WebElement resendRow = browser.find(By.cssSelector("#reputation-rows tr[data-provider='resend']"));
+            assertThat(resendRow.getText()).contains("400").contains("0.25%").contains("not counted yet");
+            List<WebElement> events = browser.findAll(By.cssSelector("#reputation-events li"));
+            assertThat(events).as("the latest bounces and complaints behind it").hasSize(20);
+            assertThat(events.get(0).getText()).contains("Complaint")
+                    .contains(ReputationFixtures.recipientOf(resendIds.get(0), re));
+            assertThat(events.get(1).getText()).contains("Bounce").contains("Amazon SES")
+                    .contains("smtp; 550 5.1.1 user unknown");
+            browser.script("document.getElementById('reputation').scrollIntoView()");
+            browser.screenshot("reputation-panel-paused");
+        } finally {
+            ReputationFixtures.forget(organization);
+        }
+    }
+
     @Test
     void v1_13_analyticsButtonLeadsToSenders() {
         browser.driver.get(site + "analytics.html");
@@ -767,7 +823,8 @@ class SendersPageIT {
         List<WebElement> rows = browser.findAll(By.cssSelector("#dns-records tr.record"));
         assertThat(rows).isNotEmpty();
         for (WebElement row : rows) {
-            if (!"SPF".equals(row.getDomAttribute("data-purpose"))) {
+            // SPF and DMARC are recommended, not required: missing, they are warnings
+            if (!List.of("SPF", "DMARC").contains(row.getDomAttribute("data-purpose"))) {
                 assertThat(row.getDomAttribute("data-status")).as(row.getText()).isEqualTo("missing");
                 assertThat(row.findElement(By.cssSelector(".rstatus")).getText()).endsWith("Missing");
             }
@@ -861,6 +918,57 @@ class SendersPageIT {
 
             browser.driver.manage().window().setSize(new Dimension(1280, 1600));
             browser.screenshot("records-view-with-statuses");
+        } finally {
+            TestEnvironment.dns().restartWith(TestEnvironment.zone());
+        }
+    }
+
+    @Test
+    void theReadinessChecklistSaysWhatBulkMailStillNeeds() {
+        String domain = randomDomain();
+        String email = "news@" + domain;
+        long id = dev.senders.host.it.Campaigns.verifiedDefault(api, email);
+        List<String> dkim = SesStub.dkimTokensFor(domain);
+        dev.senders.sandbox.LocalDnsServer.Zone zone = TestEnvironment.zone()
+                .txt("_amazonses." + domain, SesStub.verificationTokenFor(domain))
+                .txt(domain, "v=spf1 include:amazonses.com ~all")
+                .txt("_dmarc." + domain, "v=DMARC1; p=quarantine; rua=mailto:dmarc@" + domain);
+        for (String token : dkim) {
+            zone = zone.cname(token + "._domainkey." + domain, token + ".dkim.amazonses.com");
+        }
+        TestEnvironment.dns().restartWith(zone);
+        try {
+            // one campaign through SES: the reference host asks for one-click unsubscribe links
+            long campaign = dev.senders.host.it.Campaigns.startAndAwait(api, dev.senders.host.it.Campaigns.create(api,
+                    email, "Ready?", List.of("ready-" + domain.replace('.', '-') + "@inbox-ready.net")));
+            assertThat(dev.senders.host.it.Campaigns.items(campaign)).singleElement()
+                    .satisfies(i -> assertThat(i.status()).isEqualTo("sent"));
+
+            JsonObject readiness = api.get("api/senders/" + id).json().getJsonObject("readiness");
+            java.util.Map<String, Boolean> ok = new java.util.LinkedHashMap<>();
+            readiness.getJsonArray("items").getValuesAs(JsonObject.class)
+                    .forEach(i -> ok.put(i.getString("item"), i.getBoolean("ok")));
+            assertThat(ok).containsExactly(java.util.Map.entry("spf", true), java.util.Map.entry("dkim", true),
+                    java.util.Map.entry("dmarc", true), java.util.Map.entry("mail-from", false),
+                    java.util.Map.entry("one-click-unsubscribe", true), java.util.Map.entry("complaint-rate", true));
+            assertThat(readiness.getString("alignment")).contains("DKIM signs as " + domain)
+                    .contains("SPF aligns once a custom MAIL FROM");
+
+            browser.driver.navigate().refresh();
+            waitForTable();
+            openRecords(email);
+            browser.await(d -> !d.findElement(By.id("readiness")).getDomProperty("hidden").equals("true"));
+            List<WebElement> items = browser.findAll(By.cssSelector("#readiness-items li"));
+            assertThat(items).hasSize(6);
+            WebElement mailFrom = browser.find(By.cssSelector("#readiness-items li[data-item='mail-from']"));
+            assertThat(mailFrom.getDomAttribute("class")).contains("check-todo");
+            assertThat(mailFrom.getText()).startsWith("✗").contains("Custom MAIL FROM")
+                    .contains("Set a custom MAIL FROM domain (such as mail." + domain + ")");
+            assertThat(browser.find(By.cssSelector("#readiness-items li[data-item='dmarc']")).getText())
+                    .startsWith("✓").contains("DMARC");
+            assertThat(browser.find(By.id("alignment")).getText()).contains("Easy DKIM on the same domain");
+            browser.script("document.getElementById('readiness').scrollIntoView()");
+            browser.screenshot("readiness-checklist");
         } finally {
             TestEnvironment.dns().restartWith(TestEnvironment.zone());
         }

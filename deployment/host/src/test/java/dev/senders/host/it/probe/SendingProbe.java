@@ -1,0 +1,83 @@
+package dev.senders.host.it.probe;
+
+import dev.senders.api.sending.EmailMessage;
+import dev.senders.api.sending.EmailProvider;
+import dev.senders.api.sending.EmailProviderFactory;
+import dev.senders.api.sending.SendResult;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A host of the Senders SPI for the end-to-end tests, deployed only in test WARs ({@code /probe/send}): it calls
+ * {@link EmailProviderFactory} exactly as a host's code would, with messages the test describes, singly
+ * ({@code send}) or as one batch ({@code sendBatch}), so that the tests can exercise what the SPI itself promises
+ * (idempotency across instances, keys scoped by organization) without the reference host's own item claims.
+ *
+ * <p>Body: {@code {"organizationId", "from", "batch": true|false, "messages": [{"to", "key", "subject",
+ * "unsubscribe": true|false, "listId"}]}};
+ * answer: {@code {"results": [{"status", "failure", "provider", "messageId", "retryable", "error", "warning"}]}}.
+ */
+@Path("send")
+@RequestScoped
+public class SendingProbe {
+
+    @Inject
+    EmailProviderFactory providers;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject send(JsonObject request) {
+        String organizationId = request.getString("organizationId");
+        String from = request.getString("from");
+        EmailProvider provider = providers.providerFor(organizationId, from);
+        List<EmailMessage> messages = new ArrayList<>();
+        for (JsonValue value : request.getJsonArray("messages")) {
+            JsonObject m = value.asJsonObject();
+            messages.add(EmailMessage.builder().organizationId(organizationId).from(from)
+                    .to(m.getString("to")).subject(m.getString("subject", "Probe"))
+                    .text("Hello from the probe").idempotencyKey(m.getString("key", null))
+                    .unsubscribeLink(unsubscribe(m)).build());
+        }
+        List<SendResult> results = request.getBoolean("batch", true) ? provider.sendBatch(messages)
+                : messages.stream().map(provider::send).toList();
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (SendResult r : results) {
+            JsonObjectBuilder b = Json.createObjectBuilder().add("status", r.status().name())
+                    .add("retryable", r.retryable());
+            add(b, "failure", r.failure() == null ? null : r.failure().name());
+            add(b, "provider", r.provider() == null ? null : r.provider().wire());
+            add(b, "messageId", r.messageId());
+            add(b, "error", r.error());
+            add(b, "warning", r.warning());
+            out.add(b);
+        }
+        return Json.createObjectBuilder().add("results", out).build();
+    }
+
+    /** {@code "unsubscribe": true} asks for a one-click link, {@code "listId"} names its list. */
+    private static EmailMessage.Unsubscribe unsubscribe(JsonObject m) {
+        return m.getBoolean("unsubscribe", false) ? new EmailMessage.Unsubscribe(m.getString("listId", null)) : null;
+    }
+
+    private static void add(JsonObjectBuilder b, String name, String value) {
+        if (value == null) {
+            b.addNull(name);
+        } else {
+            b.add(name, value);
+        }
+    }
+}
