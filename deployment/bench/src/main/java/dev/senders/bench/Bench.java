@@ -67,7 +67,9 @@ import java.util.stream.IntStream;
  * </ol>
  * Run: {@code mvn -q -Pbench install -DskipTests && mvn -q -Pbench -pl deployment/bench exec:java}.
  * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000),
- * {@code bench.webhook.count} (3000), {@code bench.phases} (1,2; 1: the one-instance phase only, 2: the cluster's), {@code bench.jvm.extra}
+ * {@code bench.webhook.count} (3000), {@code bench.phases} (1,2; 1: the one-instance phase only, 2: the cluster's),
+ * {@code bench.only} (4: figure 4 alone, with just the SES sends its notifications need), {@code bench.webhook.warm}
+ * (400: figure 4's warm-up notifications), {@code bench.jvm.extra}
  * (more JVM options for each Payara Micro, such as a profiler's);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
  * schema is emptied), else an embedded PostgreSQL is started.
@@ -82,6 +84,10 @@ public final class Bench {
     private final Path work;
     private final int sendCount = Integer.getInteger("bench.send.count", 2000);
     private final int sweepDomains = Integer.getInteger("bench.sweep.domains", 10_000);
+    /** {@code -Dbench.only=4}: figure 4 alone, after just the SES sends its notifications report on. */
+    private static final boolean FIGURE_4_ONLY = "4".equals(System.getProperty("bench.only", "").trim());
+    /** Figure 4's warm-up notifications (and as many bare POSTs) before the measured ones. */
+    private static final int WEBHOOK_WARM = Integer.getInteger("bench.webhook.warm", 400);
     private final List<String[]> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -118,7 +124,7 @@ public final class Bench {
     private void run() throws Exception {
         long started = System.nanoTime();
         setUp();
-        String phases = System.getProperty("bench.phases", "1,2");
+        String phases = FIGURE_4_ONLY ? "1" : System.getProperty("bench.phases", "1,2");
         if (phases.contains("1")) {
             phaseOne();
         }
@@ -133,8 +139,12 @@ public final class Bench {
         try (Payara single = Payara.single(runtime, work, "bench-single", jvmOptions(List.of(
                 "-Dsenders.rate.ses.per-second=100000")))) {
             single.awaitReady(Duration.ofSeconds(180));
-            sendPathOverhead(single);
-            resolutionCost(single);
+            if (FIGURE_4_ONLY) {
+                sendsToReport(single);
+            } else {
+                sendPathOverhead(single);
+                resolutionCost(single);
+            }
             webhookIngestion(single);
         }
     }
@@ -521,32 +531,36 @@ public final class Bench {
         List<String> sends = new ArrayList<>();
         try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "select message_id, recipient from senders_sends where provider = 'ses' and status = 'sent'"
-                        + " and message_id is not null limit " + (n + 400))) {
+                        + " and message_id is not null limit " + (n + WEBHOOK_WARM))) {
             while (rs.next()) {
                 sends.add(rs.getString(1) + " " + rs.getString(2));
             }
         }
-        if (sends.size() < n + 400) {
+        if (sends.size() < n + WEBHOOK_WARM) {
             throw new IllegalStateException("only " + sends.size() + " SES sends to report deliveries of");
         }
-        List<String> warm = notifications(sends.subList(0, 400), "warm");
-        List<String> measured = notifications(sends.subList(400, 400 + n), "measured");
+        List<String> warm = notifications(sends.subList(0, WEBHOOK_WARM), "warm");
+        List<String> measured = notifications(sends.subList(WEBHOOK_WARM, WEBHOOK_WARM + n), "measured");
 
         post(anonymous, "api/webhooks/ses-events", warm, threads);   // warms the certificate cache and the JIT
         post(anonymous, "bench-api/echo", warm, threads);
         int fetchesBefore = snsHost.requests().size();
+        Map<String, double[]> stagesBefore = webhookStages(node);
         double webhookSeconds = 0;
         double bareSeconds = 0;
+        Cpu webhookCpu = new Cpu();
+        Cpu bareCpu = new Cpu();
         for (int round = 0; round < 2; round++) {   // each goes first once
             List<String> half = measured.subList(round * n / 2, (round + 1) * n / 2);
             if (round == 0) {
-                webhookSeconds += post(anonymous, "api/webhooks/ses-events", half, threads);
-                bareSeconds += post(anonymous, "bench-api/echo", half, threads);
+                webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
+                bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
             } else {
-                bareSeconds += post(anonymous, "bench-api/echo", half, threads);
-                webhookSeconds += post(anonymous, "api/webhooks/ses-events", half, threads);
+                bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
+                webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
             }
         }
+        Map<String, double[]> stagesAfter = webhookStages(node);
         long stored;
         try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "select count(*) from senders_sns_messages where message_id like 'bench-measured-%'")) {
@@ -562,6 +576,22 @@ public final class Bench {
                 String.format(Locale.ROOT, "%d notifications, %d stored (%s); certificate fetched %d times while"
                         + " measured; bare = a JAX-RS POST reading the same bodies on the same instance", n, stored,
                         stored == n ? "no loss" : "LOST " + (n - stored), fetches)});
+        // where a notification's time goes: the module's own stage timers (senders_webhook_stage_seconds, read from
+        // /metrics around the measured webhook legs), and the CPU each leg cost the instance and its database
+        String stages = stagesAfter.entrySet().stream().map(e -> {
+            double[] before = stagesBefore.getOrDefault(e.getKey(), new double[2]);
+            double count = e.getValue()[0] - before[0];
+            return String.format(Locale.ROOT, "%s %.2f", e.getKey(),
+                    count == 0 ? 0.0 : (e.getValue()[1] - before[1]) * 1000 / count);
+        }).collect(Collectors.joining("; "));
+        row(new String[]{"4a. a notification, by stage (mean ms, its own timers) and CPU (ms a request)",
+                String.format(Locale.ROOT, "%.2f ms", 1000.0 * threads / webhookRate),
+                String.format(Locale.ROOT, "%.2f ms", 1000.0 * threads / bareRate), "-", "-",
+                (stages.isEmpty() ? "no stage timers" : stages) + String.format(Locale.ROOT, "; CPU a request:"
+                        + " webhook %.2f ms in Payara + %.2f ms in PostgreSQL, bare %.2f + %.2f ms (the module"
+                        + " and baseline columns: wall time a request with %d in flight)",
+                webhookCpu.payaraMillis() / n, webhookCpu.postgresMillis() / n, bareCpu.payaraMillis() / n,
+                bareCpu.postgresMillis() / n, threads)});
         notes.add("4: each notification is a distinct SNS message (SignatureVersion 2, signed by a throw-away PKI"
                 + " whose CA the instance trusts; certificate served over TLS on 127.0.0.1) carrying an SES"
                 + " Delivery event for a message the module really sent, so each is verified, stored once, linked to"
@@ -606,6 +636,92 @@ public final class Bench {
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Figure 4 alone: SES sends through the module, for its notifications to report on (figure 1 makes them else). */
+    private void sendsToReport(Payara node) throws Exception {
+        String org = "bench-send";
+        String from = "news@bench-send.com";
+        verifiedDefault(Http.as(node.base(), user(org, "user"), PASSWORD), from);
+        inJvm(Http.anonymous(node.base()), org, from, Integer.getInteger("bench.webhook.count", 3000) + WEBHOOK_WARM, 1,
+                "seed");
+    }
+
+    /** The webhook's stage timers from the server's /metrics: stage -> {count, seconds}. */
+    private static Map<String, double[]> webhookStages(Payara node) {
+        Map<String, double[]> stages = new java.util.TreeMap<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "senders_webhook_stage_seconds_(count|sum)\\{[^}]*stage=\"([^\"]+)\"[^}]*}\\s+(\\S+)");
+        for (String l : Http.anonymous(node.base()).getText("metrics").expect(200).body().split("\n")) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.lookingAt()) {
+                stages.computeIfAbsent(m.group(2), k -> new double[2])[m.group(1).equals("count") ? 0 : 1] =
+                        Double.parseDouble(m.group(3));
+            }
+        }
+        return stages;
+    }
+
+    /** CPU time of the Payara process and of the database's backends (from /proc), summed over measured legs. */
+    private final class Cpu {
+        private long payaraTicks;
+        private long postgresTicks;
+
+        double during(Payara node, java.util.concurrent.Callable<Double> leg) throws Exception {
+            long payara = ticks(node.pid());
+            long payaraSystem = systemTicks(node.pid());
+            long postgres = postgresTicks();
+            double seconds = leg.call();
+            long payaraLeg = ticks(node.pid()) - payara;
+            long postgresLeg = postgresTicks() - postgres;
+            payaraTicks += payaraLeg;
+            postgresTicks += postgresLeg;
+            log(String.format(Locale.ROOT, "  leg: %.2f s, CPU %d ms in Payara (%d ms of it in the kernel), %d ms in"
+                    + " PostgreSQL", seconds, payaraLeg * 10, (systemTicks(node.pid()) - payaraSystem) * 10,
+                    postgresLeg * 10));
+            return seconds;
+        }
+
+        double payaraMillis() {
+            return payaraTicks * 10.0;
+        }
+
+        double postgresMillis() {
+            return postgresTicks * 10.0;
+        }
+
+        /** The backends of the bench's database (its pools' connections live through the run). */
+        private long postgresTicks() throws SQLException {
+            long sum = 0;
+            try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery("select pid from"
+                    + " pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")) {
+                while (rs.next()) {
+                    sum += ticks(rs.getLong(1));
+                }
+            }
+            return sum;
+        }
+    }
+
+    /** stime of a process (its time in the kernel), in clock ticks; 0 when it is not readable. */
+    private static long systemTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime of a process, in clock ticks (100 a second); 0 when it is not readable. */
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
         }
     }
 

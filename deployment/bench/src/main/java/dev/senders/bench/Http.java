@@ -58,6 +58,11 @@ final class Http {
         return send(request(path, Duration.ofSeconds(30)).GET());
     }
 
+    /** A GET of a text document, such as the server's /metrics. */
+    Reply getText(String path) {
+        return send(request(path, Duration.ofSeconds(30)).setHeader("Accept", "text/plain").GET());
+    }
+
     Reply post(String path, String contentType, String body, Duration timeout, String... headers) {
         HttpRequest.Builder b = request(path, timeout).header("Content-Type", contentType);
         for (int i = 0; i + 1 < headers.length; i += 2) {

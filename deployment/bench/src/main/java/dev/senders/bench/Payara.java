@@ -31,6 +31,11 @@ final class Payara implements AutoCloseable {
         this.process = process;
     }
 
+    /** The process id (for its CPU time in /proc). */
+    long pid() {
+        return process.pid();
+    }
+
     String base() {
         return "http://127.0.0.1:" + httpPort + "/";
     }

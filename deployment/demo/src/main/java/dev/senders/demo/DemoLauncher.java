@@ -37,6 +37,9 @@ public final class DemoLauncher implements AutoCloseable {
         }
     }
 
+    /** One line per log record: time, level, logger, message (and the stack trace of a throwable). */
+    static final String LOG_FORMAT = "%1$tT %4$s %3$s: %5$s%6$s%n";
+
     private final Options options;
     private EmbeddedPostgres database;
     private Process payara;
@@ -45,12 +48,16 @@ public final class DemoLauncher implements AutoCloseable {
     private final List<String> mailViewers = new ArrayList<>();
     private boolean sesLocal;
     private boolean resendLocal;
+    private Sandbox stubs;
+    private Duration verifyAfter;
+    private Duration startedIn;
 
     private DemoLauncher(Options options) {
         this.options = options;
     }
 
     public static void main(String[] args) throws Exception {
+        System.out.println("Starting the Senders demo: PostgreSQL, the sandbox and Payara Micro (about a minute)...");
         DemoLauncher demo = start(Options.fromSystemProperties());
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "senders-demo-shutdown"));
         demo.printWelcome();
@@ -61,11 +68,14 @@ public final class DemoLauncher implements AutoCloseable {
 
     public static DemoLauncher start(Options options) throws IOException, InterruptedException {
         DemoLauncher demo = new DemoLauncher(options);
+        Instant started = Instant.now();
         try {
             demo.startDatabase();
             demo.startSandbox();
+            demo.configureUnsubscribeLinks();
             demo.startPayara();
             demo.awaitReady(Duration.ofSeconds(180));
+            demo.startedIn = Duration.between(started, Instant.now());
             return demo;
         } catch (IOException | InterruptedException | RuntimeException e) {
             demo.close();
@@ -85,6 +95,16 @@ public final class DemoLauncher implements AutoCloseable {
         return environment.get("SENDERS_DB_URL");
     }
 
+    /** The local stand-ins and the DNS zone, when some provider is local. */
+    public java.util.Optional<Sandbox> sandbox() {
+        return java.util.Optional.ofNullable(stubs);
+    }
+
+    /** Payara Micro's output so far (tests: the launcher writes it to {@code payara.log} in the data folder). */
+    public Path serverLog() {
+        return options.dataDirectory().resolve("payara.log");
+    }
+
     private void startDatabase() throws IOException {
         Path pgdata = options.dataDirectory().resolve("pgdata");
         Files.createDirectories(pgdata);
@@ -100,7 +120,10 @@ public final class DemoLauncher implements AutoCloseable {
 
     /**
      * Without AWS (or Resend) credentials in the environment, local stub endpoints stand in for SES (and Resend):
-     * SES marks a domain verified once {@code senders.demo.verify-after} (default PT30S) has passed.
+     * SES marks a domain verified once {@code senders.demo.verify-after} (default PT30S) has passed. With SES local,
+     * the module's live DNS checks ask the sandbox's loopback DNS zone, where a domain's records appear once the local
+     * SES has verified it (and where its control page publishes common mistakes); with SES real, they ask the
+     * system's resolvers, as in production.
      */
     private void startSandbox() {
         boolean realSes = present("AWS_ACCESS_KEY_ID") && present("AWS_SECRET_ACCESS_KEY");
@@ -110,23 +133,40 @@ public final class DemoLauncher implements AutoCloseable {
         if (realSes && realResend) {
             return;
         }
-        Duration verifyAfter = Duration.parse(System.getProperty("senders.demo.verify-after", "PT30S"));
-        Sandbox stubs = Sandbox.start(0, 0, VerificationPolicy.afterDelay(verifyAfter));
+        verifyAfter = Duration.parse(System.getProperty("senders.demo.verify-after", "PT30S"));
+        String region = present("AWS_SES_REGION") ? System.getenv("AWS_SES_REGION").strip() : Sandbox.REGION;
+        stubs = Sandbox.start(0, 0, 0, VerificationPolicy.afterDelay(verifyAfter), Sandbox.DKIM_DOMAIN, region);
         sandbox.add(stubs);
         environment.put("SENDERS_SANDBOX_ENABLED", "true");
-        // offline: no resolver may be asked, so the records show "could not check" rather than a guess
-        environment.put("SENDERS_DNS_ENABLED", "false");
         if (!realSes) {
             environment.put("SENDERS_SES_ENDPOINT", stubs.ses().endpoint().toString());
             environment.put("SENDERS_SES_ACCESS_KEY_ID", "AKIASANDBOXLOCAL0001");
             environment.put("SENDERS_SES_SECRET_ACCESS_KEY", "sandbox-secret-not-used");
-            mailViewers.add(stubs.ses().mailViewer().toString());
+            environment.put("SENDERS_SES_REGION", region);
+            // the host the zone's DKIM CNAMEs point to, whatever the region
+            environment.put("SENDERS_SES_DKIM_DOMAIN", Sandbox.DKIM_DOMAIN);
+            environment.put("SENDERS_DNS_SERVERS", stubs.dns().address());
+            // the background re-check every minute (production: every 4 hours), so that a domain the local SES
+            // verifies shows as verified, with its records found, without "Verify now"
+            environment.put("SENDERS_VERIFICATION_SCHEDULE_HOUR", "*");
+            environment.put("SENDERS_VERIFICATION_SCHEDULE_MINUTE", "*");
+            mailViewers.add("Amazon SES: " + stubs.ses().mailViewer());
         }
         if (!realResend) {
             environment.put("SENDERS_RESEND_BASE_URL", stubs.resend().endpoint().toString());
             environment.put("SENDERS_RESEND_API_KEY", "re_sandbox_local");
-            mailViewers.add(stubs.resend().mailViewer().toString());
+            mailViewers.add("Resend: " + stubs.resend().mailViewer());
         }
+    }
+
+    /**
+     * One-click unsubscribe links in the mail the reference host's campaigns send (they ask for them): the links
+     * point to this demo, signed with a secret made at the first start and kept in the data folder.
+     */
+    private void configureUnsubscribeLinks() {
+        String base = baseUri().toString();
+        environment.put("SENDERS_UNSUBSCRIBE_BASE_URL", base.substring(0, base.length() - 1));
+        environment.put("SENDERS_UNSUBSCRIBE_SECRETS", UnsubscribeSecret.in(options.dataDirectory()));
     }
 
     private static boolean present(String variable) {
@@ -151,14 +191,25 @@ public final class DemoLauncher implements AutoCloseable {
         // deploying it again, answering 503 to the first requests after the readiness check passed
         Path root = options.dataDirectory().resolve("payara");
         deleteTree(root);
+        // a quiet start: Payara's trust store without its expired CA certificates (DemoTrustStore), and a log of
+        // one line per record with Payara's start-up INFO left out (payara-logging.properties)
+        Path trustStore = DemoTrustStore.write(micro, options.dataDirectory().resolve("payara-cacerts.p12"),
+                Instant.now()).file();
+        Path logging = options.dataDirectory().resolve("payara-logging.properties");
+        try (var in = DemoLauncher.class.getResourceAsStream("payara-logging.properties")) {
+            Files.write(logging, java.util.Objects.requireNonNull(in, "payara-logging.properties").readAllBytes());
+        }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-Xmx512m",
                 "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.socket.bind.any=false", 
                 "-Daws.disableEc2Metadata=true",
+                "-Djavax.net.ssl.trustStore=" + trustStore,
+                "-Djava.util.logging.SimpleFormatter.format=" + LOG_FORMAT,
                 "-jar", micro.toString(),
                 "--nocluster", "--disablephonehome",
                 "--port", String.valueOf(options.httpPort()),
                 "--prebootcommandfile", preboot.toString(),
+                "--logproperties", logging.toString(),
                 "--rootdir", root.toString(),
                 "--deploy", war.toString(), "--contextroot", "/");
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -185,7 +236,10 @@ public final class DemoLauncher implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // HTTP/1.1, no h2c upgrade: the first requests reach Payara before the application is deployed, and an upgrade
+        // whose asker went away is logged as two WARNINGs with stack traces (seen on a busy machine)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!payara.isAlive()) {
@@ -193,11 +247,13 @@ public final class DemoLauncher implements AutoCloseable {
             }
             try {
                 // ready: the module's readiness checks pass (database reachable, migrations applied) and the
-                // host's pages are served
+                // host's pages are served. Each request waits for its answer (a busy machine may take long): one
+                // abandoned early makes Payara log the failed write of its answer, a WARNING with a stack trace
+                Duration wait = Duration.between(Instant.now(), deadline);
                 HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(baseUri().resolve("/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                        .timeout(wait).build(), HttpResponse.BodyHandlers.discarding());
                 HttpResponse<Void> page = http.send(HttpRequest.newBuilder(baseUri().resolve("login.html"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                        .timeout(wait).build(), HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200 && page.statusCode() == 200) {
                     return;
                 }
@@ -212,7 +268,7 @@ public final class DemoLauncher implements AutoCloseable {
     private void printWelcome() {
         System.out.println();
         System.out.println("==============================================================");
-        System.out.println(" Senders demo is running: " + baseUri());
+        System.out.println(" Senders demo ready in " + startedIn.toSeconds() + " s: " + baseUri());
         System.out.println("   Senders page:  " + baseUri().resolve("senders/"));
         System.out.println("   Analytics:     " + baseUri().resolve("analytics.html"));
         System.out.println(" Sign in (password: senders-demo):");
@@ -221,7 +277,15 @@ public final class DemoLauncher implements AutoCloseable {
         System.out.println("   admin         platform admin");
         if (!mailViewers.isEmpty()) {
             System.out.println(" " + sandboxText(sesLocal, resendLocal) + ".");
-            System.out.println("   Sent mail (local): " + String.join("  ", mailViewers));
+            System.out.println("   Sent mail (local):");
+            for (String viewer : mailViewers) {
+                System.out.println("     " + viewer);
+            }
+        }
+        if (sesLocal) {
+            System.out.println("   Live DNS (local): a domain's records appear once the local SES");
+            System.out.println("     has verified it, " + verifyAfter.toSeconds() + " s after it was added. Publish a");
+            System.out.println("     common mistake, see the Senders page's advice: " + stubs.dnsPage());
         }
         System.out.println(" Database: embedded PostgreSQL, data in " + options.dataDirectory().resolve("pgdata"));
         System.out.println(" Stop with Ctrl+C.");

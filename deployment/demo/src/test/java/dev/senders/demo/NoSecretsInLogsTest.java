@@ -26,7 +26,12 @@ class NoSecretsInLogsTest {
         assertThat(logs).contains("Senders SES client");
         assertThat(logs).doesNotContain(TestCredentials.SES_SECRET_KEY)
                 .doesNotContain(TestCredentials.SES_ACCESS_KEY)
-                .doesNotContain(TestCredentials.RESEND_API_KEY);
+                .doesNotContain(TestCredentials.RESEND_API_KEY)
+                .doesNotContain(TestCredentials.UNSUBSCRIBE_SECRET)
+                .doesNotContain(TestCredentials.UNSUBSCRIBE_RETIRED_SECRET)
+                .doesNotContain(TestCredentials.RESEND_WEBHOOK_SECRET)
+                .doesNotContain(TestCredentials.RESEND_WEBHOOK_SECRET_NEXT)
+                .doesNotContain(TestCredentials.RESEND_WEBHOOK_SECRET.substring("whsec_".length()));
     }
 
     /** Issue 8: the module's events are structured (logfmt) lines carrying the organization id and sender id. */
