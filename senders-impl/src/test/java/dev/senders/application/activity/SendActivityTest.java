@@ -41,7 +41,11 @@ class SendActivityTest {
     }
 
     @Test
-    void likeWildcardsAreTakenLiterally() {
-        assertThat(SendActivity.likeEscaped("a_b%c\\")).isEqualTo("a\\_b\\%c\\\\");
+    void theSuccessorOfAPrefixBoundsEveryStringThatStartsWithIt() {
+        assertThat(SendActivity.successor("ann")).isEqualTo("ano");
+        assertThat(SendActivity.successor("a%_")).isEqualTo("a%`");
+        assertThat(SendActivity.successor("b\uD7FF")).isEqualTo("b\uE000");
+        assertThat(SendActivity.successor("x" + new String(Character.toChars(Character.MAX_CODE_POINT))))
+                .isEqualTo("y");
     }
 }
