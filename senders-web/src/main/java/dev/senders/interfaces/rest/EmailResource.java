@@ -76,6 +76,7 @@ public class EmailResource {
     public record Step(String type, OffsetDateTime at, String source, String detail) {
     }
 
+    @JsonbNillable
     public record Page(List<Email> items, int size, String next) {
     }
 
