@@ -127,7 +127,7 @@ class EmailsApiIT {
         assertThat(recipientsOf("api/emails?q=" + enc("%"))).as("wildcards are literal").isEmpty();
 
         JsonObject viaResend = get("api/emails?provider=resend").getJsonArray("items").getJsonObject(0);
-        assertThat(viaResend.getString("warning")).contains("platform's shared domain");
+        assertThat(viaResend.getString("warning")).contains("sent through the platform's address");
         JsonObject refused = get("api/emails?status=suppressed").getJsonArray("items").getJsonObject(0);
         assertThat(refused.isNull("messageId")).isTrue();
         List<JsonObject> timeline = timeline(refused.getJsonNumber("id").longValue());

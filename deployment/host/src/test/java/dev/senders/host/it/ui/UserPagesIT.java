@@ -194,7 +194,7 @@ class UserPagesIT {
         openEmail(viaResend);
         WebElement warning = browser.find(By.id("email-warning"));
         assertThat(warning.isDisplayed()).isTrue();
-        assertThat(warning.getText()).startsWith("Routing warning: ").contains("platform's shared domain");
+        assertThat(warning.getText()).startsWith("Routing warning: ").contains("sent through the platform's address");
         assertThat(browser.find(By.id("email-facts")).getText()).contains("Resend");
         closeEmail();
     }
@@ -490,9 +490,21 @@ class UserPagesIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) browser.script("const d = arguments[0];"
                 + " const r = d.getBoundingClientRect();"
+                // what a person could scroll sideways: a box that scrolls (auto, scroll) with more than its width
                 + " const wide = [d, ...d.querySelectorAll('*')].filter(n => n.getClientRects().length > 0"
-                + "   && getComputedStyle(n).overflowX !== 'visible' && n.scrollWidth > n.clientWidth + 1)"
-                + "   .map(n => n.id || n.className || n.tagName);"
+                + "   && ['auto', 'scroll'].includes(getComputedStyle(n).overflowX)"
+                + "   && n.scrollWidth > n.clientWidth + 1)"
+                + "   .map(n => (n.id || n.className || n.tagName) + ' ' + n.scrollWidth + '/' + n.clientWidth"
+                + "     + ' widest: ' + [...n.querySelectorAll('*')].reduce((w, c) => c.getBoundingClientRect().right"
+                + "       > w[1] ? [(c.id || c.className || c.tagName), c.getBoundingClientRect().right] : w, ['', 0])"
+                + "       .join(' ') + ' text: ' + (() => { const w = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);"
+                + "       let best = ['', 0]; while (w.nextNode()) { const r = document.createRange();"
+                + "         r.selectNodeContents(w.currentNode); const right = r.getBoundingClientRect().right;"
+                + "         let a = w.currentNode.parentElement, clipped = false;"
+                + "         while (a && a !== n) { if (getComputedStyle(a).overflowX !== 'visible') clipped = true;"
+                + "           a = a.parentElement; }"
+                + "         if (!clipped && right > best[1]) best = [w.currentNode.parentElement.className + ':'"
+                + "           + w.currentNode.textContent.slice(0, 40), right]; } return best.join(' '); })());"
                 + " return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, vw: window.innerWidth,"
                 + " vh: window.innerHeight, wide: wide.join(', ')}", dialog);
         double vw = ((Number) r.get("vw")).doubleValue();
@@ -505,8 +517,9 @@ class UserPagesIT {
     }
 
     /**
-     * The address's text pieces between its break opportunities (before @, after dots) each lie on one line: it wraps
-     * at those points only, never inside a word. {@code mustWrap}: and it does wrap (it is too long for one line).
+     * The address wraps only at its break opportunities (before @, after dots) or after a hyphen of a label, never
+     * between two letters of a word: within each text piece between the break opportunities, the line changes only
+     * after a '-'. {@code mustWrap}: and it does wrap (it is too long for one line).
      */
     private void assertBreaksOnlyAtSeparators(WebElement addressText, boolean mustWrap) {
         @SuppressWarnings("unchecked")
@@ -514,9 +527,12 @@ class UserPagesIT {
                 + " const texts = [...node.childNodes].filter(n => n.nodeType === Node.TEXT_NODE);"
                 + " const wbr = node.querySelectorAll('wbr').length;"
                 + " const split = []; const tops = new Set();"
-                + " for (const t of texts) { const range = document.createRange(); range.selectNodeContents(t);"
-                + "   const lines = new Set([...range.getClientRects()].map(c => Math.round(c.top)));"
-                + "   lines.forEach(l => tops.add(l)); if (lines.size > 1) split.push(t.textContent); }"
+                + " for (const t of texts) { const s = t.textContent; let before = null;"
+                + "   for (let i = 0; i < s.length; i++) { const range = document.createRange();"
+                + "     range.setStart(t, i); range.setEnd(t, i + 1);"
+                + "     const top = Math.round(range.getBoundingClientRect().top); tops.add(top);"
+                + "     if (before !== null && top !== before && s[i - 1] !== '-') split.push(s.slice(0, i) + '|' + s.slice(i));"
+                + "     before = top; } }"
                 + " return {wbr: wbr, pieces: texts.length, split: split.join(' | '), lines: tops.size,"
                 + " text: node.textContent}", addressText);
         String text = (String) r.get("text");
@@ -582,9 +598,15 @@ class UserPagesIT {
         return By.cssSelector("tr.deleted[data-deleted-sender-id='" + id + "']");
     }
 
+    /** Read in one script: the rows are redrawn while a wait polls them. */
+    @SuppressWarnings("unchecked")
+    private List<String> texts(String selector) {
+        return (List<String>) browser.script("return [...document.querySelectorAll(arguments[0])]"
+                + ".map(n => n.textContent)", selector);
+    }
+
     private List<String> rowRecipients() {
-        return browser.findAll(By.cssSelector("#email-rows tr .email-link .addr-text")).stream()
-                .map(e -> e.getDomProperty("textContent")).toList();
+        return texts("#email-rows tr .email-link .addr-text");
     }
 
     private WebElement row(String recipient) {
@@ -616,8 +638,7 @@ class UserPagesIT {
     }
 
     private List<String> suppressionRows() {
-        return browser.findAll(By.cssSelector("#suppression-rows tr .suppressed-address .addr-text")).stream()
-                .map(e -> e.getDomProperty("textContent")).toList();
+        return texts("#suppression-rows tr .suppressed-address .addr-text");
     }
 
     private WebElement suppressionRow(String email) {
