@@ -505,7 +505,10 @@ class SendersPageIT {
         awaitRow(other);
         browser.await(ExpectedConditions.textToBe(By.id("pager-text"), "Page 1 - 1 of 1 senders"));
 
-        assertThat(api.get("api/senders/" + id).status()).isEqualTo(404);
+        // deleted, not gone: hidden from the list and restorable for the window (issue 18's deletion safety)
+        JsonObject deleted = api.get("api/senders/" + id).json();
+        assertThat(deleted.getJsonObject("sender").isNull("restorableUntil")).as(deleted.toString()).isFalse();
+        assertThat(deleted.getJsonArray("dnsRecords")).isEmpty();
         JsonObject list = api.get("api/senders").json();
         assertThat(list.getJsonNumber("total").longValue()).isEqualTo(1);
         assertThat(list.getJsonArray("items").getJsonObject(0).getString("emailAddress")).isEqualTo(other);
