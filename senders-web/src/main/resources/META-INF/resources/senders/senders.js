@@ -41,6 +41,9 @@
   const DEFAULT_COOLDOWN_SECONDS = 30;
 
   const $ = (id) => document.getElementById(id);
+  /** An address as typed (Unicode domain) with the ASCII form beside it for an IDN, breakable before @ and at dots. */
+  const addressOf = (sender) => window.SendersCommon.address(sender.emailAddress, sender.emailAddressUnicode);
+  const readable = (sender) => sender.emailAddressUnicode || sender.emailAddress;
 
   /** Creates an element. props: class, text, attributes (strings), dataset via data-*; children: nodes or text. */
   function el(tag, props = {}, ...children) {
@@ -345,8 +348,18 @@
       if (data.items.length === 0 && data.total > 0 && page > 1) {
         data = await api('senders?page=' + Math.min(page - 1, pages) + '&size=' + PAGE_SIZE);
       }
+      // the senders deleted within the restore window, under the first page: "Deleted, restore"
+      let deleted = [];
+      if ((data.page || 1) === 1) {
+        try {
+          const gone = await api('senders?deleted=true');
+          deleted = gone && Array.isArray(gone.items) ? gone.items : [];
+        } catch (e) {
+          if (e.status === 401) throw e;
+        }
+      }
       showPageError('');
-      render(data);
+      render(data, deleted);
     } catch (e) {
       if (e.status !== 401) showPageError('Could not load senders. ' + e.message);
     } finally {
@@ -355,16 +368,16 @@
     }
   }
 
-  function render(data) {
+  function render(data, deleted = []) {
     const size = data.size || PAGE_SIZE;
     const total = Number(data.total) || 0;
     const pages = Math.max(1, Math.ceil(total / size));
     currentPage = data.page || 1;
 
     const rows = $('sender-rows');
-    rows.replaceChildren(...data.items.map(row));
-    $('senders-table').hidden = total === 0;
-    $('empty').hidden = total !== 0;
+    rows.replaceChildren(...data.items.map(row), ...deleted.map(deletedRow));
+    $('senders-table').hidden = total === 0 && deleted.length === 0;
+    $('empty').hidden = total !== 0 || deleted.length !== 0;
 
     $('pager-text').textContent = 'Page ' + currentPage + ' - ' + pages + ' of ' + total + ' senders';
     $('pager-buttons').hidden = pages <= 1;
@@ -376,11 +389,11 @@
     const email = el('button', {
       type: 'button', class: 'email-link', 'data-focus-key': 'email-' + sender.id,
       'aria-describedby': 'show-records-hint'
-    }, sender.emailAddress);
+    }, addressOf(sender));
     email.addEventListener('click', () => showRecords(sender, email));
 
     const actions = el('button', {
-      type: 'button', class: 'btn-icon row-actions', 'aria-label': 'Actions for ' + sender.emailAddress,
+      type: 'button', class: 'btn-icon row-actions', 'aria-label': 'Actions for ' + readable(sender),
       'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'row-menu',
       'data-focus-key': 'actions-' + sender.id
     }, el('span', {'aria-hidden': 'true', text: '⋮'}));
@@ -395,6 +408,49 @@
       el('td', {class: 'cell-status'}, statusWithTooltip(sender)),
       el('td', {class: 'cell-created'}, timeElement(sender.createdAt)),
       el('td', {class: 'col-actions'}, actions));
+  }
+
+  /**
+   * A sender deleted within the restore window: "Deleted", until when it can be restored, and Restore (no menu: the
+   * one thing to do with it is in reach at once, on a phone too).
+   */
+  function deletedRow(sender) {
+    const restore = el('button', {type: 'button', class: 'btn btn-secondary btn-small btn-restore',
+      'aria-label': 'Restore ' + readable(sender), 'data-focus-key': 'restore-' + sender.id}, 'Restore');
+    restore.addEventListener('click', () => restoreSender(sender, restore));
+    const until = sender.restorableUntil ? new Date(sender.restorableUntil) : null;
+    return el('tr', {class: 'deleted', 'data-deleted-sender-id': sender.id},
+      el('td', {}, el('div', {class: 'cell-email'},
+        el('span', {class: 'deleted-address'}, addressOf(sender)))),
+      el('td', {class: 'cell-status'}, el('span', {class: 'badge badge-deleted'},
+        el('span', {class: 'badge-dot', 'aria-hidden': 'true'}), 'Deleted')),
+      el('td', {class: 'cell-created'}, until && !Number.isNaN(until.getTime())
+        ? el('span', {class: 'restorable'}, 'Restorable until ',
+          el('time', {datetime: until.toISOString(), title: exactFormat.format(until)},
+            new Intl.DateTimeFormat(undefined, {dateStyle: 'medium'}).format(until)))
+        : el('span', {class: 'restorable', text: 'Restorable'})),
+      el('td', {class: 'col-actions'}, restore));
+  }
+
+  async function restoreSender(sender, button) {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    button.textContent = 'Restoring…';
+    let problem = '';
+    try {
+      await api('senders/' + encodeURIComponent(sender.id) + '/restore', {method: 'POST'});
+      announce('Sender ' + readable(sender) + ' restored');
+    } catch (e) {
+      if (e.status === 401) return;
+      problem = 'Could not restore ' + readable(sender) + '. ' + e.message;
+    }
+    await loadPage(currentPage);
+    if (problem) {
+      showPageError(problem);
+      return;
+    }
+    const restored = document.querySelector('[data-focus-key="email-' + CSS.escape(String(sender.id)) + '"]');
+    if (restored) restored.focus();
   }
 
   function defaultPill() {
@@ -573,7 +629,7 @@
   function openConfirm(sender, opener) {
     confirmSender = sender;
     confirmOpener = opener;
-    $('confirm-email').textContent = sender.emailAddress;
+    $('confirm-email').replaceChildren(addressOf(sender));
     $('confirm-error').hidden = true;
     $('confirm-error').textContent = '';
     setDeleting(false);
@@ -607,11 +663,12 @@
       }
     }
     const row = document.querySelector('tr[data-sender-id="' + CSS.escape(String(sender.id)) + '"]');
-    const sibling = row && (row.nextElementSibling || row.previousElementSibling);
+    const active = (node) => (node && node.matches('tr[data-sender-id]') ? node : null);
+    const sibling = row && (active(row.nextElementSibling) || active(row.previousElementSibling));
     if (row) row.remove();
     confirmOpener = sibling ? sibling.querySelector('.row-actions') : $('add-sender');
     confirmDialog.close();
-    announce('Sender ' + sender.emailAddress + ' deleted');
+    announce('Sender ' + readable(sender) + ' deleted. It can be restored from this page for a few days.');
     await loadPage(currentPage);
     if (confirmOpener && !confirmOpener.isConnected) restoreFocus(confirmOpener);
   });
@@ -791,11 +848,12 @@
     if (!current || view !== current) return;
     const sender = current.sender;
     const records = current.records;
-    const zone = ((records || []).find((r) => r.zone) || {}).zone || sender.domainUnicode || sender.domain || '';
-    $('dns-zone').textContent = zone ? '(' + zone + ')' : '';
+    const zone = ((records || []).find((r) => r.zone) || {}).zone || sender.domain || '';
+    $('dns-zone').replaceChildren(...(zone ? ['(', window.SendersCommon.domain(zone, unicodeZone(sender, zone)), ')']
+      : []));
     $('dns-sender').replaceChildren(
       el('span', {class: 'muted', text: 'Sender '}),
-      el('strong', {text: sender.emailAddress}),
+      el('strong', {}, addressOf(sender)),
       ' ',
       statusBadge(sender.verificationStatus),
       ...(sender.isDefault ? [defaultPill()] : []));
@@ -809,6 +867,17 @@
     }
     drawReadiness(current);
     setBusy(current);
+  }
+
+  /**
+   * The zone in Unicode: the same number of last labels of the sender's Unicode domain (IDNA maps label to label).
+   */
+  function unicodeZone(sender, zone) {
+    const ascii = String(sender.domain || '').split('.');
+    const unicode = String(sender.domainUnicode || sender.domain || '').split('.');
+    const n = String(zone).split('.').length;
+    if (ascii.length !== unicode.length || ascii.slice(-n).join('.') !== String(zone).toLowerCase()) return zone;
+    return unicode.slice(-n).join('.');
   }
 
   /** The checklist of what bulk mail needs (✓ or ✗, with what to do) and the alignment sentence. */

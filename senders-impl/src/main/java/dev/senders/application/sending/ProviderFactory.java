@@ -113,7 +113,7 @@ public class ProviderFactory implements EmailProviderFactory {
                 metrics.sendStage(ProviderName.RESEND.wire(), "routing", routed * viaResend.size() / messages.size(),
                         viaResend.size());
                 List<SendResult> sent = resend.sendBatch(viaResend.stream().map(i -> withFrom(messages.get(i)))
-                        .toList());
+                        .toList(), viaResend.stream().map(i -> routes.get(i).warning()).toList());
                 for (int k = 0; k < viaResend.size(); k++) {
                     String warning = routes.get(viaResend.get(k)).warning();
                     results[viaResend.get(k)] = warning == null ? sent.get(k) : sent.get(k).withWarning(warning);

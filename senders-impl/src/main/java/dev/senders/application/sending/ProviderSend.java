@@ -116,6 +116,13 @@ public class ProviderSend {
             }
         }
 
+        // the routing warning is part of the record (the Emails page shows it), whatever the outcome
+        for (int r = 0; r < recorded.size(); r++) {
+            String warning = recorded.get(r).warning();
+            if (warning != null && outcomes.get(r).warning() == null) {
+                outcomes.set(r, outcomes.get(r).withWarning(warning));
+            }
+        }
         long recording = System.nanoTime();
         claims.record(token, recorded, outcomes);
         metrics.sendStage(provider.wire(), "record", System.nanoTime() - recording, recorded.size());

@@ -81,14 +81,23 @@ public class ResendProvider implements EmailProvider {
 
     @Override
     public List<SendResult> sendBatch(List<EmailMessage> messages) {
+        return sendBatch(messages, null);
+    }
+
+    /**
+     * The same, each message recorded with its routing warning ({@code warnings}, in the messages' order; null: none).
+     */
+    List<SendResult> sendBatch(List<EmailMessage> messages, List<String> warnings) {
         SendResult[] results = new SendResult[messages.size()];
         Map<String, List<Integer>> byOrganization = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             byOrganization.computeIfAbsent(messages.get(i).organizationId(), o -> new ArrayList<>()).add(i);
         }
         for (List<Integer> group : byOrganization.values()) {
-            List<Outgoing> outgoing = group.stream().map(i -> asPlatform(messages.get(i)))
-                    .map(m -> new Outgoing(m, m.from())).toList();
+            List<Outgoing> outgoing = group.stream().map(i -> {
+                EmailMessage m = asPlatform(messages.get(i));
+                return new Outgoing(m, m.from(), warnings == null ? null : warnings.get(i));
+            }).toList();
             List<SendResult> sent = send.send(ProviderName.RESEND, outgoing, this::dispatch);
             for (int k = 0; k < group.size(); k++) {
                 results[group.get(k)] = sent.get(k);

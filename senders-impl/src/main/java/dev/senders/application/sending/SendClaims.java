@@ -123,7 +123,14 @@ public class SendClaims {
     Duration lease;
 
     /** One message of a batch on its way: the message, and the From address it leaves with. */
-    public record Outgoing(EmailMessage message, String fromAddress) {
+    /**
+     * A message to claim, send and record. {@code warning}: the routing warning its send is recorded with (a Resend
+     * fallback from an unverified domain), or null.
+     */
+    public record Outgoing(EmailMessage message, String fromAddress, String warning) {
+        public Outgoing(EmailMessage message, String fromAddress) {
+            this(message, fromAddress, null);
+        }
     }
 
     /** What the claim found for a message. */

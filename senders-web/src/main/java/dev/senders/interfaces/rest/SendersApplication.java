@@ -76,6 +76,7 @@ public class SendersApplication extends Application {
                 ResendWebhookResource.class,
                 ReputationResource.class,
                 SuppressionResource.class,
+                EmailResource.class,
                 UnsubscribeResource.class,
                 OpenApiResource.class,
                 BodySizeLimit.class,

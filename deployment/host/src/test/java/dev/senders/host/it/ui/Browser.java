@@ -83,6 +83,25 @@ final class Browser implements AutoCloseable {
         return new Browser(service, driver, profile);
     }
 
+    /**
+     * A phone's screen: a 390×844 CSS-pixel viewport with touch-device behaviour (the page's viewport meta applies), as
+     * Chrome's device emulation makes it; {@link #desktop()} undoes it.
+     */
+    void phone() {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+    }
+
+    void desktop() {
+        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+
+    /** Whether the page scrolls sideways: the document is wider than the viewport. */
+    boolean scrollsSideways() {
+        return Boolean.TRUE.equals(script(
+                "return document.scrollingElement.scrollWidth > window.innerWidth"));
+    }
+
     /** Lets pages of the origin read and write the clipboard without asking (a test reads what was copied). */
     void grantClipboard(String site) {
         URI uri = URI.create(site);
