@@ -109,12 +109,15 @@ class EarOnPayaraServerIT {
 
     /** Last, so that whatever the server opened on its way (the JMS proxy, the timer database) is there. */
     @Test
-    @Order(8)
+    @Order(9)
     void theServerListensOnLoopbackOnly() throws IOException {
         List<String> sockets = server.listeningSockets();
         assertThat(sockets).as("the server's listening sockets (its ports: " + server.ports() + ")")
                 .contains("127.0.0.1:" + server.httpPort(), "127.0.0.1:" + server.adminPort())
                 .allSatisfy(s -> assertThat(s).startsWith("127.0.0.1:"));
+        // no phone-home: Payara's own (its configuration as the running server wrote it back) and Hazelcast's
+        assertThat(server.domainXml()).containsPattern("<phone-home-runtime-configuration[^>]*enabled=\"false\"")
+                .contains("-Dhazelcast.phone.home.enabled=false");
     }
 
     @Test
@@ -192,8 +195,26 @@ class EarOnPayaraServerIT {
                 .allSatisfy(e -> assertThat(e.tags()).containsEntry("campaign", String.valueOf(id)));
     }
 
+    /**
+     * The host's SenderUsageCheck (a CDI bean of the web module) is consulted by the module (in the EJB module): the
+     * SPI works across the EAR's modules.
+     */
     @Test
     @Order(5)
+    void theHostsSenderUsageCheckVetoesRemovingASenderInUse() {
+        String busy = "busy@busy-" + tag + ".com";
+        long id = Campaigns.senderId(api, busy);
+        Campaigns.sql("insert into campaigns (organization_id, name, sender_email, subject, status) values ('"
+                + user.organizationId() + "', 'Busy " + tag + "', '" + busy + "', 'Busy', 'sending')");
+        Api.Reply vetoed = api.delete("api/senders/" + id);
+        assertThat(vetoed.status()).as(vetoed.toString()).isEqualTo(409);
+        assertThat(vetoed.body()).contains("is still sending from this address");
+        Campaigns.sql("update campaigns set status = 'stopped' where name = 'Busy " + tag + "'");
+        assertThat(api.delete("api/senders/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    @Order(6)
     void aSignedSnsNotificationIsRecordedAndReachesTheHost() {
         Campaigns.Item sent = items(sesCampaign).get(0);
         SnsMessage notification = SnsFixtures.notification(SesEvents.delivery(sent.messageId(), sent.recipient()));
@@ -216,7 +237,7 @@ class EarOnPayaraServerIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void healthAndMetricsAnswer() {
         Api root = Api.anonymous(server.base());
         Api.Reply ready = root.get("health/ready");
@@ -233,7 +254,7 @@ class EarOnPayaraServerIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theVerificationTimerFiresOncePerPeriodAndVerifiesThePendingSender() {
         TestEnvironment.ses().setVerificationStatus(pendingDomain, "Success");
         TestEnvironment.ses().setDkimStatus(pendingDomain, "Success");

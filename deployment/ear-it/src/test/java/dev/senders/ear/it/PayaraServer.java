@@ -253,6 +253,11 @@ public final class PayaraServer implements AutoCloseable {
         return bytes;
     }
 
+    /** The server's configuration as it stands now (the server rewrites domain.xml when it starts). */
+    public String domainXml() throws IOException {
+        return Files.readString(domainDir.resolve("config/domain.xml"));
+    }
+
     /** The last lines of the server's log, for a failure's message. */
     public String logTail(int lines) {
         try {
