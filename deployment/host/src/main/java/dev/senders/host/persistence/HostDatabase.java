@@ -3,7 +3,6 @@ package dev.senders.host.persistence;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.annotation.sql.DataSourceDefinition;
-import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
@@ -32,9 +31,12 @@ import javax.sql.DataSource;
                 "fish.payara.connection-validation-method=custom-validation",
                 "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation",
                 "fish.payara.fail-all-connections=true"})
+// No @DependsOn("SendersDatabase"): both histories baseline an existing schema at version 0 (the host's tables and the
+// module's are disjoint), so either may migrate first; and an unqualified @DependsOn names a bean of the same module
+// only, which the module's singleton is not in an EAR (there it is "senders-impl.jar#SendersDatabase"; the EAR's
+// application.xml starts its EJB module first anyway: docs/application-server.md).
 @Singleton
 @Startup
-@DependsOn("SendersDatabase")
 @TransactionManagement(TransactionManagementType.BEAN)
 public class HostDatabase {
 

@@ -127,7 +127,7 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /** JVM options of the Payara Micro under test. */
-    static List<String> payaraJvmOptions() {
+    public static List<String> payaraJvmOptions() {
         return List.of("-Xmx512m",
                 "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.socket.bind.any=false",
                 "-Daws.disableEc2Metadata=true",
@@ -176,7 +176,7 @@ public class TestEnvironment implements LauncherSessionListener {
     }
 
     /** The credentials go in a file, not on the command line, so no process listing or log shows them. */
-    static Path secrets() throws IOException {
+    public static Path secrets() throws IOException {
         Path file = Path.of("target", "payara-secrets.properties").toAbsolutePath();
         Files.createDirectories(file.getParent());
         Files.writeString(file, "senders.ses.access-key-id=" + SES_ACCESS_KEY + "\n"
