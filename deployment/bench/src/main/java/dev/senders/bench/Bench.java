@@ -921,15 +921,19 @@ public final class Bench {
     /** The campaign's items by status and provider, e.g. "2000 sent via resend". */
     private String itemSummary(long campaignId) throws SQLException {
         List<String> parts = new ArrayList<>();
-        try (Connection c = db(); var q = c.prepareStatement("select status, coalesce(provider_used, '-'), count(*)"
-                + " from campaign_items where campaign_id = ? group by 1, 2 order by 3 desc")) {
+        long retries = 0;
+        try (Connection c = db(); var q = c.prepareStatement("select status, coalesce(provider_used, '-'), count(*),"
+                + " sum(greatest(attempts - 1, 0)) from campaign_items where campaign_id = ? group by 1, 2"
+                + " order by 3 desc")) {
             q.setLong(1, campaignId);
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     parts.add(rs.getLong(3) + " " + rs.getString(1) + " via " + rs.getString(2));
+                    retries += rs.getLong(4);
                 }
             }
         }
+        parts.add(retries + " attempts beyond an item's first");
         return String.join(", ", parts);
     }
 
@@ -952,6 +956,7 @@ public final class Bench {
         int moduleSent = 0;
         int bareSent = 0;
         int inFlight = 0;
+        int resent = 0;
         for (int round = 0; round < BULK_ROUNDS; round++) {
             for (int leg = 0; leg < 2; leg++) {
                 boolean module = (leg == 0) == (round % 2 == 0);
@@ -960,6 +965,7 @@ public final class Bench {
                 inFlight = r.getInt("maxInFlight");
                 if (module) {
                     moduleSent += r.getInt("sent");
+                    resent += r.getInt("rateLimitedResent");
                     moduleSeconds += r.getJsonNumber("seconds").doubleValue();
                 } else {
                     bareSent += r.getInt("sent");
@@ -976,18 +982,22 @@ public final class Bench {
                 String.format(Locale.ROOT, "%d messages each, %d alternating rounds; module: %d caller thread%s, its"
                                 + " SES calls up to %d in flight (senders.sending.max-in-flight); bare: %d threads;"
                                 + " CPU a message: module %.2f ms in Payara + %.2f in PostgreSQL, bare %.2f + %.2f;"
-                                + " the stub (bench JVM) %.2f / %.2f ms",
+                                + " the stub (bench JVM) %.2f / %.2f ms; %d results RATE_LIMITED (slots given up,"
+                                + " too late) sent again at once",
                         moduleSent, BULK_ROUNDS, bulkCallers, bulkCallers == 1 ? "" : "s", inFlight, inFlight,
                         moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
                         bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent,
-                        moduleCpu.benchMillis() / moduleSent, bareCpu.benchMillis() / bareSent)});
+                        moduleCpu.benchMillis() / moduleSent, bareCpu.benchMillis() / bareSent, resent)});
         notes.add("15.2: inside Payara Micro (the bench WAR's /bench-api/bulk-path): the module's"
                 + " EmailProviderFactory.providerFor(org, from).sendBatch(100 messages) as a campaign worker calls it"
                 + " (one claim statement, rate slots reserved in blocks, each message its own SES call on the"
                 + " module's pool of senders.sending.max-in-flight threads, one record statement) against"
                 + " SesClient.sendEmail with the module's own client on as many threads; legs alternate, each leg's"
                 + " CPU read from /proc (the Payara process, the database's backends, and the bench JVM where the stub"
-                + " runs). -Dbench.bulk.callers=N has N threads call sendBatch at once.");
+                + " runs). The messages are alike on both legs (no unsubscribe headers: a SendEmail each). A result"
+                + " RATE_LIMITED (the module gave a message's slot up 20 times, its call never starting within"
+                + " senders.rate.max-lateness of the slot) is sent again at once, as a host would re-queue it, and"
+                + " counted. -Dbench.bulk.callers=N has N threads call sendBatch at once.");
     }
 
     private static JsonObject bulkLeg(Http bench, String leg, int n, String label) {
@@ -1330,7 +1340,7 @@ public final class Bench {
         Files.writeString(work.resolve("secrets.properties"), "senders.ses.access-key-id="
                 + TestCredentials.SES_ACCESS_KEY + "\nsenders.ses.secret-access-key=" + TestCredentials.SES_SECRET_KEY
                 + "\nsenders.resend.api-key=" + TestCredentials.RESEND_API_KEY + "\nsenders.db.password="
-                + dbPassword + "\n");
+                + dbPassword + "\nsenders.unsubscribe.secrets=" + TestCredentials.UNSUBSCRIBE_SECRET + "\n");
     }
 
     private List<String> jvmOptions(List<String> extra) {
@@ -1341,6 +1351,8 @@ public final class Bench {
                 "-Dsenders.ses.endpoint=" + ses.endpoint(), "-Dsenders.ses.region=ap-southeast-1",
                 "-Dsenders.resend.base-url=" + resend.endpoint(),
                 "-Dsenders.resend.from-address=notifications@platform-mail.com",
+                // the host's campaign emails ask for one-click unsubscribe links (host.campaigns.unsubscribe-links)
+                "-Dsenders.unsubscribe.base-url=https://mail.platform-mail.com",
                 "-Dsenders.dns.enabled=false",
                 "-Dsenders.sns.allowed-topic-arns=" + SNS_TOPIC,
                 "-Dsenders.sns.test.trusted-cert-host=127.0.0.1:" + snsHost.port(),
