@@ -67,11 +67,15 @@ public class BulkPathBench {
      * {@code callers} threads; {@code leg=bare} sends {@code n} with {@code SesClient.sendEmail} on
      * {@code senders.sending.max-in-flight} threads. The bench alternates the legs (and measures each leg's CPU).
      */
+    /** How often a message RATE_LIMITED is sent again before the leg counts it as given up. */
+    private static final int MAX_ATTEMPTS = 10;
+
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject run(@QueryParam("leg") String leg, @QueryParam("org") String organizationId,
                           @QueryParam("from") String from, @QueryParam("n") int n, @QueryParam("batch") int batch,
-                          @QueryParam("callers") int callers, @QueryParam("label") String label) throws Exception {
+                          @QueryParam("callers") int callers, @QueryParam("label") String label,
+                          @QueryParam("maxSeconds") double maxSeconds) throws Exception {
         boolean module = "module".equals(leg);
         if (!module && !"bare".equals(leg)) {
             throw new jakarta.ws.rs.BadRequestException("leg must be module or bare");
@@ -81,14 +85,17 @@ public class BulkPathBench {
         String run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger resent = new AtomicInteger();
+        AtomicInteger gaveUp = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threadCount, threads);
         ((java.util.concurrent.ThreadPoolExecutor) pool).prestartAllCoreThreads();
         long t0 = System.nanoTime();
+        // no new batch (or bare call) after this: a leg that has not finished by then reports what it sent
+        long deadline = maxSeconds > 0 ? t0 + (long) (maxSeconds * 1e9) : Long.MAX_VALUE;
         try {
             if (module) {
-                runModule(pool, threadCount, organizationId, from, n, batchSize, run, run, sent, resent);
+                runModule(pool, threadCount, organizationId, from, n, batchSize, run, run, sent, resent, gaveUp, deadline);
             } else {
-                runBare(pool, organizationId, from, n, run, run, sent);
+                runBare(pool, organizationId, from, n, run, run, sent, deadline);
             }
         } finally {
             pool.shutdownNow();
@@ -102,20 +109,22 @@ public class BulkPathBench {
                 .add("batch", batchSize)
                 .add("sent", sent.get())
                 .add("rateLimitedResent", resent.get())
+                .add("gaveUp", gaveUp.get())
+                .add("stoppedEarly", sent.get() + gaveUp.get() < n)
                 .add("seconds", took / 1e9)
                 .build();
     }
 
     /** {@code count} messages in batches of {@code batchSize}, the batches shared out to {@code callers} threads. */
     private void runModule(ExecutorService pool, int callers, String organizationId, String from, int count,
-                           int batchSize, String legTag, String run, AtomicInteger sent, AtomicInteger resent)
-            throws Exception {
+                           int batchSize, String legTag, String run, AtomicInteger sent, AtomicInteger resent,
+                           AtomicInteger gaveUp, long deadline) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < callers; t++) {
             workers.add(pool.submit(() -> {
                 int start;
-                while ((start = next.getAndAdd(batchSize)) < count) {
+                while (System.nanoTime() < deadline && (start = next.getAndAdd(batchSize)) < count) {
                     List<EmailMessage> messages = new ArrayList<>();
                     for (int i = start; i < Math.min(count, start + batchSize); i++) {
                         messages.add(EmailMessage.builder()
@@ -140,8 +149,12 @@ public class BulkPathBench {
                             if (r.status() == SendResult.Status.SENT && r.provider() == ProviderName.SES) {
                                 sent.incrementAndGet();
                             } else if (r.status() == SendResult.Status.FAILED && r.retryable()
-                                    && r.failure() == SendResult.Failure.RATE_LIMITED && attempt < 20) {
-                                again.add(messages.get(k));
+                                    && r.failure() == SendResult.Failure.RATE_LIMITED) {
+                                if (attempt < MAX_ATTEMPTS - 1) {
+                                    again.add(messages.get(k));
+                                } else {
+                                    gaveUp.incrementAndGet();
+                                }
                             } else {
                                 throw new IllegalStateException("module send did not go out through SES: " + r);
                             }
@@ -159,13 +172,13 @@ public class BulkPathBench {
     }
 
     private void runBare(ExecutorService pool, String organizationId, String from, int count, String legTag,
-                         String run, AtomicInteger sent) throws Exception {
+                         String run, AtomicInteger sent, long deadline) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < maxInFlight; t++) {
             workers.add(pool.submit(() -> {
                 int i;
-                while ((i = next.getAndIncrement()) < count) {
+                while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < count) {
                     ses.sendEmail(SendEmailRequest.builder()
                             .source("Newsletter <" + from + ">")
                             .destination(Destination.builder().toAddresses("b" + i + "@" + legTag + ".bare.example")

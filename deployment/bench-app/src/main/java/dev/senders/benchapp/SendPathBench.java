@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * record, suppression check, rate-limit check, send, record) against a bare {@code SesClient.sendEmail} loop on the
  * module's own SES client (same SDK, HTTP client, timeouts and endpoint).
  * With {@code threads} > 1 each leg runs on that many threads at once (issue 15's single sends at a provider's
- * latency, 16 threads). The two loops alternate in rounds, each path going first in half of them, so drift (JIT, the stub, the machine)
+ * latency, 16 threads); with {@code leg=module} or {@code leg=bare} only that loop runs. The two loops alternate in
+ * rounds, each path going first in half of them, so drift (JIT, the stub, the machine)
  * falls on both alike. The module's stage timers ({@code senders.send.stage}) are read before and after, for where
  * its time goes.
  *
@@ -75,7 +76,7 @@ public class SendPathBench {
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject run(@QueryParam("org") String organizationId, @QueryParam("from") String from,
                           @QueryParam("n") int n, @QueryParam("rounds") int rounds, @QueryParam("label") String label,
-                          @QueryParam("threads") int threads) throws Exception {
+                          @QueryParam("threads") int threads, @QueryParam("leg") String only) throws Exception {
         int perRound = Math.max(1, n / Math.max(1, rounds));
         int concurrency = Math.max(1, threads);
         ExecutorService pool = concurrency == 1 ? null : Executors.newFixedThreadPool(concurrency, threadFactory);
@@ -93,6 +94,9 @@ public class SendPathBench {
                 boolean moduleFirst = round % 2 == 0;
                 for (int leg = 0; leg < 2; leg++) {
                     boolean module = (leg == 0) == moduleFirst;
+                    if (only != null && !only.isBlank() && !only.equals(module ? "module" : "bare")) {
+                        continue; // one leg only: the caller alternates them (and reads each one's CPU)
+                    }
                     long t0 = System.nanoTime();
                     int sent = pool == null ? sendRange(organizationId, from, run, round, module, 0, perRound)
                             : concurrently(pool, concurrency, organizationId, from, run, round, module, perRound);

@@ -109,6 +109,8 @@ public final class Bench {
     /** 15.2: threads calling the module's sendBatch at once (1: one campaign worker). */
     private final int bulkCallers = Integer.getInteger("bench.bulk.callers", 1);
     private static final int BULK_ROUNDS = 6;
+    /** 15.2: a leg takes no new batch after this many seconds (a module that sends far slower stays bounded). */
+    private static final int BULK_LEG_SECONDS = Integer.getInteger("bench.bulk.leg-seconds", 20);
     /** 15.3: sends each leg makes at the provider's latency, 16 threads. */
     private final int latencyCount = Integer.getInteger("bench.latency.count", 4000);
     /** 15.5: items of the batch-mode campaign whose transactions are counted. */
@@ -870,7 +872,7 @@ public final class Bench {
             int emails = accepted.stream().mapToInt(ResendStub.Request::accepted).sum();
             long throttled = requests.stream().filter(r -> r.status() == 429).count();
             // emails a second at the stub, from the first request to the last (the first request's emails start it)
-            double rate = accepted.size() < 2 ? Double.NaN : (emails - accepted.get(0).accepted())
+            double rate = accepted.size() < 2 ? Double.NaN : (double) (emails - accepted.get(0).accepted())
                     / (nanos(accepted.get(accepted.size() - 1).receivedAt()) - nanos(accepted.get(0).receivedAt()))
                     * 1e9;
             double ceiling = ResendStub.DEFAULT_RATE_LIMIT * RESEND_HEADROOM * ResendStub.MAX_BATCH;
@@ -957,6 +959,9 @@ public final class Bench {
         int bareSent = 0;
         int inFlight = 0;
         int resent = 0;
+        int gaveUp = 0;
+        int cut = 0;
+        double lateBefore = lateSlots(List.of(node));
         for (int round = 0; round < BULK_ROUNDS; round++) {
             for (int leg = 0; leg < 2; leg++) {
                 boolean module = (leg == 0) == (round % 2 == 0);
@@ -966,28 +971,35 @@ public final class Bench {
                 if (module) {
                     moduleSent += r.getInt("sent");
                     resent += r.getInt("rateLimitedResent");
+                    gaveUp += r.getInt("gaveUp");
+                    cut += r.getBoolean("stoppedEarly") ? 1 : 0;
                     moduleSeconds += r.getJsonNumber("seconds").doubleValue();
                 } else {
+                    cut += r.getBoolean("stoppedEarly") ? 1 : 0;
                     bareSent += r.getInt("sent");
                     bareSeconds += r.getJsonNumber("seconds").doubleValue();
                 }
             }
         }
+        double late = lateSlots(List.of(node)) - lateBefore;
         double m = moduleSent / moduleSeconds;
         double b = bareSent / bareSeconds;
         row(new String[]{"15.2 SES bulk overhead: sendBatch (batches of 100) vs bare SesClient.sendEmail, same"
                 + " concurrency, rate limit 100000/s",
                 String.format(Locale.ROOT, "%.1f/s", m), String.format(Locale.ROOT, "%.1f/s", b), ratio(m / b),
                 ">= 0.9",
-                String.format(Locale.ROOT, "%d messages each, %d alternating rounds; module: %d caller thread%s, its"
+                String.format(Locale.ROOT, "%d and %d messages, %d alternating rounds; module: %d caller thread%s, its"
                                 + " SES calls up to %d in flight (senders.sending.max-in-flight); bare: %d threads;"
                                 + " CPU a message: module %.2f ms in Payara + %.2f in PostgreSQL, bare %.2f + %.2f;"
-                                + " the stub (bench JVM) %.2f / %.2f ms; %d results RATE_LIMITED (slots given up,"
-                                + " too late) sent again at once",
-                        moduleSent, BULK_ROUNDS, bulkCallers, bulkCallers == 1 ? "" : "s", inFlight, inFlight,
+                                + " the stub (bench JVM) %.2f / %.2f ms; slots given up for lateness %.0f (%.2f a"
+                                + " message); %d results RATE_LIMITED (20 slots given up) sent again at once, %d given"
+                                + " up after 10 attempts (not counted as sent); %s",
+                        moduleSent, bareSent, BULK_ROUNDS, bulkCallers, bulkCallers == 1 ? "" : "s", inFlight, inFlight,
                         moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
                         bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent,
-                        moduleCpu.benchMillis() / moduleSent, bareCpu.benchMillis() / bareSent, resent)});
+                        moduleCpu.benchMillis() / moduleSent, bareCpu.benchMillis() / bareSent, late,
+                        late / Math.max(1, moduleSent), resent, gaveUp, cut == 0 ? "every leg finished"
+                                : cut + " legs stopped at " + BULK_LEG_SECONDS + " s (bench.bulk.leg-seconds)")});
         notes.add("15.2: inside Payara Micro (the bench WAR's /bench-api/bulk-path): the module's"
                 + " EmailProviderFactory.providerFor(org, from).sendBatch(100 messages) as a campaign worker calls it"
                 + " (one claim statement, rate slots reserved in blocks, each message its own SES call on the"
@@ -1002,7 +1014,8 @@ public final class Bench {
 
     private static JsonObject bulkLeg(Http bench, String leg, int n, String label) {
         return bench.post("bench-api/bulk-path?leg=" + leg + "&org=bench-send&from=news@bench-send.com&n=" + n
-                        + "&batch=100&callers=" + Integer.getInteger("bench.bulk.callers", 1) + "&label=" + label,
+                        + "&batch=100&callers=" + Integer.getInteger("bench.bulk.callers", 1) + "&label=" + label
+                        + "&maxSeconds=" + BULK_LEG_SECONDS,
                 "application/json", "", Duration.ofMinutes(30)).expect(200).json();
     }
 
@@ -1021,18 +1034,45 @@ public final class Bench {
         int each = perRound * rounds;
         // exactly as many delayed answers as the two legs make calls
         ses.delayNext("SendEmail", 2 * each, Duration.ofMillis(latency));
-        JsonObject r = inJvm(bench, org, from, each, rounds, "latency16", threads);
-        double m = r.getInt("moduleSent") / r.getJsonNumber("moduleSeconds").doubleValue();
-        double b = r.getInt("bareSent") / r.getJsonNumber("bareSeconds").doubleValue();
-        JsonObject stages = r.getJsonObject("stagesMillis");
+        CpuMeter moduleCpu = new CpuMeter(List.of(node));
+        CpuMeter bareCpu = new CpuMeter(List.of(node));
+        double moduleSeconds = 0;
+        double bareSeconds = 0;
+        int moduleSent = 0;
+        int bareSent = 0;
+        Map<String, Double> stageSums = new java.util.TreeMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (int leg = 0; leg < 2; leg++) {
+                boolean module = (leg == 0) == (round % 2 == 0);
+                String which = module ? "module" : "bare";
+                JsonObject r = (module ? moduleCpu : bareCpu).during(() -> bench.post("bench-api/send-path?org="
+                        + org + "&from=" + from + "&n=" + perRound + "&rounds=1&label=latency16&threads=" + threads
+                        + "&leg=" + which, "application/json", "", Duration.ofMinutes(30)).expect(200).json());
+                if (module) {
+                    moduleSent += r.getInt("moduleSent");
+                    moduleSeconds += r.getJsonNumber("moduleSeconds").doubleValue();
+                    JsonObject st = r.getJsonObject("stagesMillis");
+                    st.keySet().forEach(k -> stageSums.merge(k, st.getJsonNumber(k).doubleValue() / rounds,
+                            Double::sum));
+                } else {
+                    bareSent += r.getInt("bareSent");
+                    bareSeconds += r.getJsonNumber("bareSeconds").doubleValue();
+                }
+            }
+        }
+        double m = moduleSent / moduleSeconds;
+        double b = bareSent / bareSeconds;
         row(new String[]{"15.3 single sends, the stub answering " + latency + " ms later, " + threads + " threads",
                 String.format(Locale.ROOT, "%.1f/s", m), String.format(Locale.ROOT, "%.1f/s", b), ratio(m / b),
                 ">= 0.95",
                 String.format(Locale.ROOT, "%d sends each, %d alternating rounds; a send took %.2f ms (module) and"
-                                + " %.2f ms (bare) with %d in flight; module stages, mean ms: %s", each, rounds,
+                                + " %.2f ms (bare) with %d in flight; CPU a send: module %.2f ms in Payara + %.2f in"
+                                + " PostgreSQL, bare %.2f + %.2f; module stages, mean ms: %s", each, rounds,
                         1000.0 * threads / m, 1000.0 * threads / b, threads,
-                        stages.keySet().stream().map(k -> String.format(Locale.ROOT, "%s %.2f", k,
-                                stages.getJsonNumber(k).doubleValue())).collect(Collectors.joining("; ")))});
+                        moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
+                        bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent,
+                        stageSums.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
+                                e.getValue())).collect(Collectors.joining("; ")))});
         notes.add("15.3: as 1c, with " + threads + " threads in each leg at once (module: providerFor(org,"
                 + " from).send(message) each; bare: SesClient.sendEmail), the stub holding each SendEmail answer back"
                 + " " + latency + " ms.");
@@ -1134,8 +1174,10 @@ public final class Bench {
                 // the stub keeps its last 10,000 calls: a run stays below that, so every send of it is counted
                 int each = (int) Math.max(1, Math.min(Math.ceil(enforced * quotaSeconds / k), 9_000 / k));
                 CpuMeter cpu = new CpuMeter(cluster);
+                double lateBefore = lateSlots(cluster);
                 RateRun r = cpu.during(() -> runCampaigns(apis, k, each,
                         Duration.ofSeconds(120 + (long) (4 * k * each / enforced))));
+                double late = lateSlots(cluster) - lateBefore;
                 double ratio = r.achieved() / quota;
                 boolean met = ratio >= 0.95 && r.throttled() == 0;
                 row(new String[]{String.format(Locale.ROOT, "15.6 SES at MaxSendRate %.0f/s, %d campaigns (%d orgs),"
@@ -1145,12 +1187,13 @@ public final class Bench {
                         ">= 0.95, 0 throttled",
                         String.format(Locale.ROOT, "%s%.2f ms CPU a message (Payara %.2f + PostgreSQL %.2f; the stub,"
                                         + " in the bench JVM, %.2f); vs the enforced %.1f/s: %.3f; %d throttled; max %d"
-                                        + " in any 1 s; %d sends, %d items each, %.1f s start to 'sent'",
+                                        + " in any 1 s; %d sends, %d items each, %.1f s start to 'sent'; %.0f slots given"
+                                        + " up for lateness",
                                 met ? "" : "SHORT of the target; ",
                                 (cpu.payaraMillis() + cpu.postgresMillis()) / r.sent(), cpu.payaraMillis() / r.sent(),
                                 cpu.postgresMillis() / r.sent(), cpu.benchMillis() / r.sent(), enforced,
                                 r.achieved() / enforced, r.throttled(), maxInAnySecond(r.at()), r.sent(), each,
-                                r.seconds())});
+                                r.seconds(), late)});
             }
         } finally {
             ses.enforceMaxSendRate(false);
@@ -1204,6 +1247,22 @@ public final class Bench {
         double benchMillis() {
             return benchTicks * 10.0;
         }
+    }
+
+    /** The module's count of rate slots given up for lateness ({@code senders.rate.limit.late.slots}), all nodes. */
+    private static double lateSlots(List<Payara> nodes) {
+        java.util.regex.Pattern counter = java.util.regex.Pattern.compile(
+                "senders_rate_limit_late_slots_total\\{[^}]*provider=\"ses\"[^}]*}\\s+(\\S+)");
+        double sum = 0;
+        for (Payara node : nodes) {
+            for (String l : Http.anonymous(node.base()).getText("metrics").expect(200).body().split("\n")) {
+                java.util.regex.Matcher m = counter.matcher(l);
+                if (m.lookingAt()) {
+                    sum += Double.parseDouble(m.group(1));
+                }
+            }
+        }
+        return sum;
     }
 
     /** CPU ticks of the bench database's backends (its pools' connections live through the run). */
