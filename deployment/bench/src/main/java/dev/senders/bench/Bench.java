@@ -72,7 +72,7 @@ import java.util.stream.IntStream;
  * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000),
  * {@code bench.webhook.count} (3000), {@code bench.phases} (1,2; 1: the one-instance phase only, 2: the cluster's),
  * {@code bench.only} (4: figure 4 alone, with just the SES sends its notifications need; 15: issue 15's figures;
- * 15,4: both), {@code bench.resend.count} (2000), {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1),
+ * 15,4: both; 15.2 or 15.2,15.6: single figures of issue 15), {@code bench.resend.count} (2000), {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1),
  * {@code bench.latency.count} (4000), {@code bench.batch.count} (2000), {@code bench.quotas} (50,200,500),
  * {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
  * (400: figure 4's warm-up notifications), {@code bench.jvm.extra}
@@ -100,6 +100,11 @@ public final class Bench {
     private static final boolean EVERYTHING = ONLY.isEmpty();
     private static final boolean FIGURE_4 = EVERYTHING || ONLY.contains("4");
     private static final boolean ISSUE_15 = EVERYTHING || ONLY.contains("15");
+
+    /** Whether to run issue 15's figure {@code n} (1, 2, 3, 5, 6): all of them, or {@code -Dbench.only=15.n}. */
+    private static boolean issue15(int n) {
+        return ISSUE_15 || ONLY.contains("15." + n);
+    }
     /** Figure 4 without the other figures of phase 1 (which make the SES sends its notifications report on). */
     private static final boolean FIGURE_4_ONLY = ONLY.equals(Set.of("4"));
     /** 15.1: recipients of the Resend-fallback campaign. */
@@ -158,7 +163,9 @@ public final class Bench {
     private void run() throws Exception {
         long started = System.nanoTime();
         setUp();
-        String phases = System.getProperty("bench.phases", FIGURE_4 && !ISSUE_15 ? "1" : "1,2");
+        boolean phaseOneWanted = EVERYTHING || FIGURE_4 || issue15(1) || issue15(2) || issue15(3) || issue15(5);
+        String phases = System.getProperty("bench.phases", (phaseOneWanted ? "1," : "") + (EVERYTHING || issue15(6)
+                ? "2" : ""));
         if (phases.contains("1")) {
             phaseOne();
         }
@@ -180,9 +187,7 @@ public final class Bench {
                 sendPathOverhead(single);
                 resolutionCost(single);
             }
-            if (ISSUE_15) {
-                issue15PhaseOne(single);
-            }
+            issue15PhaseOne(single);
             if (FIGURE_4) {
                 webhookIngestion(single);
             }
@@ -205,7 +210,7 @@ public final class Bench {
             if (EVERYTHING) {
                 rateAccuracy(cluster);
             }
-            if (ISSUE_15) {
+            if (issue15(6)) {
                 productionQuotas(cluster);
             }
             if (EVERYTHING) {
@@ -842,10 +847,18 @@ public final class Bench {
 
     /** Issue 15's figures of the one-instance phase (SES rate 100000/s, Resend at its default 2 requests/s). */
     private void issue15PhaseOne(Payara node) throws Exception {
-        resendFallback(node);
-        sesBulkOverhead(node);
-        concurrentLatency(node);
-        batchDatabaseCost(node);
+        if (issue15(1)) {
+            resendFallback(node);
+        }
+        if (issue15(2)) {
+            sesBulkOverhead(node);
+        }
+        if (issue15(3)) {
+            concurrentLatency(node);
+        }
+        if (issue15(5)) {
+            batchDatabaseCost(node);
+        }
     }
 
     // 15.1 Resend fallback (and its pacing)
