@@ -72,7 +72,8 @@ import java.util.stream.IntStream;
  * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000),
  * {@code bench.webhook.count} (3000), {@code bench.phases} (1,2; 1: the one-instance phase only, 2: the cluster's),
  * {@code bench.only} (4: figure 4 alone, with just the SES sends its notifications need; 15: issue 15's figures;
- * 15,4: both; 15.2 or 15.2,15.6: single figures of issue 15), {@code bench.resend.count} (2000), {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1),
+ * 15,4: both; 15.2 or 15.2,15.6: single figures of issue 15), {@code bench.resend.count} (2000),
+ * {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1), {@code bench.bulk.leg-seconds} (20),
  * {@code bench.latency.count} (4000), {@code bench.batch.count} (2000), {@code bench.quotas} (50,200,500),
  * {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
  * (400: figure 4's warm-up notifications), {@code bench.jvm.extra}
@@ -93,7 +94,7 @@ public final class Bench {
     /**
      * {@code -Dbench.only}: a comma-separated list of what to run instead of everything. {@code 4}: figure 4 (after
      * just the SES sends its notifications report on); {@code 15}: issue 15's new figures (15.1-15.6, both phases);
-     * {@code 15,4}: both.
+     * {@code 15,4}: both; {@code 15.n}: one figure of issue 15.
      */
     private static final Set<String> ONLY = Set.of(System.getProperty("bench.only", "").trim().split("\\s*,\\s*"))
             .stream().filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableSet());
@@ -105,6 +106,7 @@ public final class Bench {
     private static boolean issue15(int n) {
         return ISSUE_15 || ONLY.contains("15." + n);
     }
+
     /** Figure 4 without the other figures of phase 1 (which make the SES sends its notifications report on). */
     private static final boolean FIGURE_4_ONLY = ONLY.equals(Set.of("4"));
     /** 15.1: recipients of the Resend-fallback campaign. */
