@@ -89,6 +89,7 @@ public class SendPathBench {
         int moduleSent = 0;
         int bareSent = 0;
         Map<String, long[]> stagesBefore = stages();
+        int resentBefore = rateLimitedResent.get();
         try {
             for (int round = 0; round < Math.max(1, rounds); round++) {
                 boolean moduleFirst = round % 2 == 0;
@@ -126,6 +127,7 @@ public class SendPathBench {
         return Json.createObjectBuilder()
                 .add("run", run)
                 .add("stagesMillis", stages)
+                .add("rateLimitedResent", rateLimitedResent.get() - resentBefore)
                 .add("moduleSent", moduleSent)
                 .add("bareSent", bareSent)
                 .add("moduleSeconds", moduleNanos / 1e9)
@@ -180,8 +182,7 @@ public class SendPathBench {
     }
 
     private int viaModule(String organizationId, String from, String to, String key, String run) {
-        EmailProvider provider = providers.providerFor(organizationId, from);
-        SendResult result = provider.send(EmailMessage.builder()
+        EmailMessage message = EmailMessage.builder()
                 .to(to)
                 .from(from)
                 .fromName("Newsletter")
@@ -190,12 +191,26 @@ public class SendPathBench {
                 .organizationId(organizationId)
                 .campaignId(run)
                 .idempotencyKey(key)
-                .build());
-        if (result.status() != SendResult.Status.SENT || result.provider() != dev.senders.api.sending.ProviderName.SES) {
-            throw new IllegalStateException("module send did not go out through SES: " + result);
+                .build();
+        for (int attempt = 1; ; attempt++) {
+            EmailProvider provider = providers.providerFor(organizationId, from);
+            SendResult result = provider.send(message);
+            if (result.status() == SendResult.Status.SENT
+                    && result.provider() == dev.senders.api.sending.ProviderName.SES) {
+                return 1;
+            }
+            // the module gave the send's rate slot up too often (a loaded machine): sent again, as a host would, and
+            // counted; anything else ends the run
+            if (result.status() != SendResult.Status.FAILED || !result.retryable()
+                    || result.failure() != SendResult.Failure.RATE_LIMITED || attempt >= 10) {
+                throw new IllegalStateException("module send did not go out through SES: " + result);
+            }
+            rateLimitedResent.incrementAndGet();
         }
-        return 1;
     }
+
+    /** Module sends answered RATE_LIMITED and sent again, since the start (reported per request as a difference). */
+    private final AtomicInteger rateLimitedResent = new AtomicInteger();
 
     private int bare(String organizationId, String from, String to, String run) {
         ses.sendEmail(SendEmailRequest.builder()

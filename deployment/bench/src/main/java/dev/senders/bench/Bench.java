@@ -1059,6 +1059,7 @@ public final class Bench {
         int moduleSent = 0;
         int bareSent = 0;
         Map<String, Double> stageSums = new java.util.TreeMap<>();
+        int resent = 0;
         for (int round = 0; round < rounds; round++) {
             for (int leg = 0; leg < 2; leg++) {
                 boolean module = (leg == 0) == (round % 2 == 0);
@@ -1069,6 +1070,7 @@ public final class Bench {
                 if (module) {
                     moduleSent += r.getInt("moduleSent");
                     moduleSeconds += r.getJsonNumber("moduleSeconds").doubleValue();
+                    resent += r.getInt("rateLimitedResent");
                     JsonObject st = r.getJsonObject("stagesMillis");
                     st.keySet().forEach(k -> stageSums.merge(k, st.getJsonNumber(k).doubleValue() / rounds,
                             Double::sum));
@@ -1085,10 +1087,11 @@ public final class Bench {
                 ">= 0.95",
                 String.format(Locale.ROOT, "%d sends each, %d alternating rounds; a send took %.2f ms (module) and"
                                 + " %.2f ms (bare) with %d in flight; CPU a send: module %.2f ms in Payara + %.2f in"
-                                + " PostgreSQL, bare %.2f + %.2f; module stages, mean ms: %s", each, rounds,
+                                + " PostgreSQL, bare %.2f + %.2f; %d module sends RATE_LIMITED and sent again; module"
+                                + " stages, mean ms: %s", each, rounds,
                         1000.0 * threads / m, 1000.0 * threads / b, threads,
                         moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
-                        bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent,
+                        bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent, resent,
                         stageSums.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
                                 e.getValue())).collect(Collectors.joining("; ")))});
         notes.add("15.3: as 1c, with " + threads + " threads in each leg at once (module: providerFor(org,"
