@@ -66,9 +66,16 @@ import java.util.stream.IntStream;
  *   <li>resolution cost: database work per send after warm-up, from PostgreSQL's own per-table statistics.</li>
  * </ol>
  * Run: {@code mvn -q -Pbench install -DskipTests && mvn -q -Pbench -pl deployment/bench exec:java}.
+ * Issue 15 adds 15.1-15.6: the Resend fallback and its pacing, SES bulk overhead (sendBatch against a bare loop at the
+ * same concurrency), single sends with 16 threads at a provider's latency, transactions per message in batch mode,
+ * and SES at production quotas (16 campaigns on 2 instances at several MaxSendRates, with CPU a message).
  * Options (system properties): {@code bench.send.count} (2000), {@code bench.sweep.domains} (10000),
  * {@code bench.webhook.count} (3000), {@code bench.phases} (1,2; 1: the one-instance phase only, 2: the cluster's),
- * {@code bench.only} (4: figure 4 alone, with just the SES sends its notifications need), {@code bench.webhook.warm}
+ * {@code bench.only} (4: figure 4 alone, with just the SES sends its notifications need; 15: issue 15's figures;
+ * 15,4: both; 15.2 or 15.2,15.6: single figures of issue 15), {@code bench.resend.count} (2000),
+ * {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1), {@code bench.bulk.leg-seconds} (20),
+ * {@code bench.latency.count} (4000), {@code bench.batch.count} (2000), {@code bench.quotas} (50,200,500),
+ * {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
  * (400: figure 4's warm-up notifications), {@code bench.jvm.extra}
  * (more JVM options for each Payara Micro, such as a profiler's);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
@@ -84,8 +91,42 @@ public final class Bench {
     private final Path work;
     private final int sendCount = Integer.getInteger("bench.send.count", 2000);
     private final int sweepDomains = Integer.getInteger("bench.sweep.domains", 10_000);
-    /** {@code -Dbench.only=4}: figure 4 alone, after just the SES sends its notifications report on. */
-    private static final boolean FIGURE_4_ONLY = "4".equals(System.getProperty("bench.only", "").trim());
+    /**
+     * {@code -Dbench.only}: a comma-separated list of what to run instead of everything. {@code 4}: figure 4 (after
+     * just the SES sends its notifications report on); {@code 15}: issue 15's new figures (15.1-15.6, both phases);
+     * {@code 15,4}: both; {@code 15.n}: one figure of issue 15.
+     */
+    private static final Set<String> ONLY = Set.of(System.getProperty("bench.only", "").trim().split("\\s*,\\s*"))
+            .stream().filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    private static final boolean EVERYTHING = ONLY.isEmpty();
+    private static final boolean FIGURE_4 = EVERYTHING || ONLY.contains("4");
+    private static final boolean ISSUE_15 = EVERYTHING || ONLY.contains("15");
+
+    /** Whether to run issue 15's figure {@code n} (1, 2, 3, 5, 6): all of them, or {@code -Dbench.only=15.n}. */
+    private static boolean issue15(int n) {
+        return ISSUE_15 || ONLY.contains("15." + n);
+    }
+
+    /** Figure 4 without the other figures of phase 1 (which make the SES sends its notifications report on). */
+    private static final boolean FIGURE_4_ONLY = ONLY.equals(Set.of("4"));
+    /** 15.1: recipients of the Resend-fallback campaign. */
+    private final int resendCount = Integer.getInteger("bench.resend.count", 2000);
+    /** 15.2: messages each leg (module sendBatch, bare loop) sends, in {@link #BULK_ROUNDS} alternating rounds. */
+    private final int bulkCount = Integer.getInteger("bench.bulk.count", 6000);
+    /** 15.2: threads calling the module's sendBatch at once (1: one campaign worker). */
+    private final int bulkCallers = Integer.getInteger("bench.bulk.callers", 1);
+    private static final int BULK_ROUNDS = 6;
+    /** 15.2: a leg takes no new batch after this many seconds (a module that sends far slower stays bounded). */
+    private static final int BULK_LEG_SECONDS = Integer.getInteger("bench.bulk.leg-seconds", 20);
+    /** 15.3: sends each leg makes at the provider's latency, 16 threads. */
+    private final int latencyCount = Integer.getInteger("bench.latency.count", 4000);
+    /** 15.5: items of the batch-mode campaign whose transactions are counted. */
+    private final int batchCount = Integer.getInteger("bench.batch.count", 2000);
+    /** 15.6: the stub's MaxSendRate of each run (16 campaigns on 2 instances). */
+    private final List<Double> quotas = java.util.Arrays.stream(System.getProperty("bench.quotas", "50,200,500")
+            .split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Double::valueOf).toList();
+    /** 15.6: how long each quota run should last at the enforced rate (sizes its campaigns). */
+    private final double quotaSeconds = Double.parseDouble(System.getProperty("bench.quota.seconds", "17"));
     /** Figure 4's warm-up notifications (and as many bare POSTs) before the measured ones. */
     private static final int WEBHOOK_WARM = Integer.getInteger("bench.webhook.warm", 400);
     private final List<String[]> rows = new ArrayList<>();
@@ -124,7 +165,9 @@ public final class Bench {
     private void run() throws Exception {
         long started = System.nanoTime();
         setUp();
-        String phases = FIGURE_4_ONLY ? "1" : System.getProperty("bench.phases", "1,2");
+        boolean phaseOneWanted = EVERYTHING || FIGURE_4 || issue15(1) || issue15(2) || issue15(3) || issue15(5);
+        String phases = System.getProperty("bench.phases", (phaseOneWanted ? "1," : "") + (EVERYTHING || issue15(6)
+                || issue15(5) ? "2" : ""));
         if (phases.contains("1")) {
             phaseOne();
         }
@@ -141,18 +184,24 @@ public final class Bench {
             single.awaitReady(Duration.ofSeconds(180));
             if (FIGURE_4_ONLY) {
                 sendsToReport(single);
-            } else {
+            }
+            if (EVERYTHING) {
                 sendPathOverhead(single);
                 resolutionCost(single);
             }
-            webhookIngestion(single);
+            issue15PhaseOne(single);
+            if (FIGURE_4) {
+                webhookIngestion(single);
+            }
         }
     }
 
     private void phaseTwo() throws Exception {
         log("phase 2: two clustered instances, SES rate from GetSendQuota (rate accuracy, sweep)");
         String clusterName = "senders-bench-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Payara> cluster = Payara.cluster(runtime, work, clusterName, jvmOptions(List.of()));
+        // the quota is read again every second (PT5M by default), so that 15.6's runs see each new MaxSendRate
+        List<Payara> cluster = Payara.cluster(runtime, work, clusterName, jvmOptions(List.of(
+                "-Dsenders.rate.ses.refresh=PT1S")));
         try {
             for (Payara p : cluster) {
                 p.awaitReady(Duration.ofSeconds(240));
@@ -160,8 +209,18 @@ public final class Bench {
             for (Payara p : cluster) {
                 p.awaitDataGrid(clusterName, 2, Duration.ofSeconds(60));
             }
-            rateAccuracy(cluster);
-            verificationSweep(cluster.get(0));
+            if (EVERYTHING) {
+                rateAccuracy(cluster);
+            }
+            if (issue15(6)) {
+                productionQuotas(cluster);
+            }
+            if (issue15(5)) {
+                batchDatabaseCost(cluster);
+            }
+            if (EVERYTHING) {
+                verificationSweep(cluster.get(0));
+            }
         } finally {
             cluster.forEach(Payara::close);
         }
@@ -171,10 +230,9 @@ public final class Bench {
 
     private void sendPathOverhead(Payara node) throws Exception {
         String org = "bench-send";
-        Http api = Http.as(node.base(), user(org, "user"), PASSWORD);
+        Http api = benchSend(node);
         Http bench = Http.anonymous(node.base());
         String from = "news@bench-send.com";
-        verifiedDefault(api, from);
 
         // in one JVM: warm-up of both paths (JIT, connection pools, the routing cache, the rate buckets' rows)
         inJvm(bench, org, from, 400, 2, "warm-up");
@@ -236,8 +294,27 @@ public final class Bench {
     }
 
     private static JsonObject inJvm(Http bench, String org, String from, int n, int rounds, String label) {
+        return inJvm(bench, org, from, n, rounds, label, 1);
+    }
+
+    /** Figure 1's in-JVM loops, each leg on {@code threads} threads at once. */
+    private static JsonObject inJvm(Http bench, String org, String from, int n, int rounds, String label,
+                                    int threads) {
         return bench.post("bench-api/send-path?org=" + org + "&from=" + from + "&n=" + n + "&rounds=" + rounds
-                + "&label=" + label, "application/json", "", Duration.ofMinutes(30)).expect(200).json();
+                + "&label=" + label + "&threads=" + threads, "application/json", "", Duration.ofMinutes(30))
+                .expect(200).json();
+    }
+
+    private boolean benchSendVerified;
+
+    /** The API as a user of {@code bench-send}, whose default sender news@bench-send.com is verified once. */
+    private Http benchSend(Payara node) throws Exception {
+        Http api = Http.as(node.base(), user("bench-send", "user"), PASSWORD);
+        if (!benchSendVerified) {
+            verifiedDefault(api, "news@bench-send.com");
+            benchSendVerified = true;
+        }
+        return api;
     }
 
     record Measured(int count, double stubRate, double wallRate) {
@@ -332,8 +409,14 @@ public final class Bench {
     }
 
     private Map<String, long[]> tableStats() throws SQLException {
+        try (Connection c = db()) {
+            return tableStats(c);
+        }
+    }
+
+    private static Map<String, long[]> tableStats(Connection c) throws SQLException {
         Map<String, long[]> stats = new java.util.TreeMap<>();
-        try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
+        try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "select relname, coalesce(seq_scan,0), coalesce(idx_scan,0), n_tup_ins, n_tup_upd"
                         + " from pg_stat_user_tables where schemaname = 'public'")) {
             while (rs.next()) {
@@ -353,79 +436,111 @@ public final class Bench {
 
     // ------------------------------------------------------------------ 2. rate-limit accuracy
 
-    private void rateAccuracy(List<Payara> cluster) throws Exception {
-        String[] orgs = {"bench-rate-1", "bench-rate-2"};
-        String[] from = {"news@bench-rate-1.com", "news@bench-rate-2.com"};
+    private static final String[] RATE_ORGS = {"bench-rate-1", "bench-rate-2"};
+    private static final String[] RATE_FROM = {"news@bench-rate-1.com", "news@bench-rate-2.com"};
+    /** [organization][instance]: the API as a user of each rate organization, on each instance. */
+    private List<List<Http>> rateApis;
+
+    /** The two organizations of figures 2 and 15.6, each with a verified default sender, warmed up on each instance. */
+    private List<List<Http>> rateOrganizations(List<Payara> cluster) throws Exception {
+        if (rateApis != null) {
+            return rateApis;
+        }
         List<List<Http>> apis = new ArrayList<>(); // [org][instance]
         for (int o = 0; o < 2; o++) {
-            String user = user(orgs[o], "user");
+            String user = user(RATE_ORGS[o], "user");
             List<Http> perInstance = new ArrayList<>();
             for (Payara p : cluster) {
                 perInstance.add(Http.as(p.base(), user, PASSWORD));
             }
             apis.add(perInstance);
-            verifiedDefault(perInstance.get(0), from[o]);
+            verifiedDefault(perInstance.get(0), RATE_FROM[o]);
         }
         // warm-up: a short campaign of each organization on each instance
         for (int o = 0; o < 2; o++) {
             for (Http api : apis.get(o)) {
-                runCampaign(api, from[o], 5, "rate-warm-up");
+                runCampaign(api, RATE_FROM[o], 5, "rate-warm-up");
             }
         }
+        rateApis = apis;
+        return apis;
+    }
+
+    /**
+     * A run of figure 2 or 15.6: {@code k} campaigns of {@code each} items, alternating the organizations and the
+     * instance they are started on, started at once. {@code achieved}: sends received by the stub while every
+     * organization of the run was sending, over that time.
+     */
+    record RateRun(int k, int each, int organizations, double achieved, long throttled, int sent, List<Long> at,
+                   double seconds) {
+    }
+
+    private RateRun runCampaigns(List<List<Http>> apis, int k, int each, Duration within) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        List<Http> starters = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            int o = i % 2;
+            Http api = apis.get(o).get((i / 2) % 2);
+            ids.add(createCampaign(api, RATE_FROM[o], recipients(each, "rate" + k))
+                    .getJsonNumber("id").longValue());
+            starters.add(api);
+        }
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(k);
+        try {
+            List<Future<?>> starts = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Http api = starters.get(i);
+                long id = ids.get(i);
+                starts.add(pool.submit(() -> startCampaign(api, id)));
+            }
+            for (Future<?> f : starts) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        for (long id : ids) {
+            awaitSent(id, within);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Set<String> campaignIds = ids.stream().map(String::valueOf).collect(Collectors.toSet());
+        List<SesStub.Call> calls = sendCalls(campaignIds);
+        long throttled = calls.stream().filter(c -> c.errorCode() != null).count();
+        List<SesStub.Call> ok = calls.stream().filter(c -> c.errorCode() == null).toList();
+        List<Long> at = ok.stream().map(SesStub.Call::receivedNanos).sorted().toList();
+        // the window in which every organization of the run was sending
+        Map<String, List<Long>> byOrg = ok.stream().collect(Collectors.groupingBy(
+                c -> c.param("Source") == null ? "?" : c.param("Source"),
+                Collectors.mapping(SesStub.Call::receivedNanos, Collectors.toList())));
+        long from0 = byOrg.values().stream().mapToLong(l -> l.stream().min(Long::compare).orElseThrow())
+                .max().orElseThrow();
+        long to0 = byOrg.values().stream().mapToLong(l -> l.stream().max(Long::compare).orElseThrow())
+                .min().orElseThrow();
+        long inWindow = at.stream().filter(t -> t > from0 && t <= to0).count();
+        return new RateRun(k, each, byOrg.size(), inWindow / ((to0 - from0) / 1e9), throttled, ok.size(), at,
+                seconds);
+    }
+
+    private void rateAccuracy(List<Payara> cluster) throws Exception {
+        List<List<Http>> apis = rateOrganizations(cluster);
         ses.enforceMaxSendRate(true); // a send beyond MaxSendRate in any sliding second answers Throttling
         try {
             for (int k : new int[]{1, 4, 16}) {
                 awaitNoOrganizationSending();
                 int total = k == 1 ? 160 : 208;
                 int each = (int) Math.ceil(total / (double) k);
-                List<Long> ids = new ArrayList<>();
-                List<Http> starters = new ArrayList<>();
-                for (int i = 0; i < k; i++) {
-                    int o = i % 2;
-                    Http api = apis.get(o).get((i / 2) % 2);
-                    ids.add(createCampaign(api, from[o], recipients(each, "rate" + k))
-                            .getJsonNumber("id").longValue());
-                    starters.add(api);
-                }
-                ExecutorService pool = Executors.newFixedThreadPool(k);
-                List<Future<?>> starts = new ArrayList<>();
-                for (int i = 0; i < k; i++) {
-                    Http api = starters.get(i);
-                    long id = ids.get(i);
-                    starts.add(pool.submit(() -> startCampaign(api, id)));
-                }
-                for (Future<?> f : starts) {
-                    f.get();
-                }
-                pool.shutdown();
-                for (long id : ids) {
-                    awaitSent(id, Duration.ofMinutes(5));
-                }
-                Set<String> campaignIds = ids.stream().map(String::valueOf).collect(Collectors.toSet());
-                List<SesStub.Call> calls = sendCalls(campaignIds);
-                long throttled = calls.stream().filter(c -> c.errorCode() != null).count();
-                List<SesStub.Call> ok = calls.stream().filter(c -> c.errorCode() == null).toList();
-                List<Long> at = ok.stream().map(SesStub.Call::receivedNanos).sorted().toList();
-                // the window in which every organization of the run was sending
-                Map<String, List<Long>> byOrg = ok.stream().collect(Collectors.groupingBy(
-                        c -> c.param("Source") == null ? "?" : c.param("Source"),
-                        Collectors.mapping(SesStub.Call::receivedNanos, Collectors.toList())));
-                long from0 = byOrg.values().stream().mapToLong(l -> l.stream().min(Long::compare).orElseThrow())
-                        .max().orElseThrow();
-                long to0 = byOrg.values().stream().mapToLong(l -> l.stream().max(Long::compare).orElseThrow())
-                        .min().orElseThrow();
-                long inWindow = at.stream().filter(t -> t > from0 && t <= to0).count();
-                double achieved = inWindow / ((to0 - from0) / 1e9);
+                RateRun r = runCampaigns(apis, k, each, Duration.ofMinutes(5));
                 row(new String[]{"2. rate accuracy, " + k + " campaign" + (k == 1 ? "" : "s") + " ("
-                        + byOrg.size() + " org" + (byOrg.size() == 1 ? "" : "s") + "), 2 instances",
-                        String.format(Locale.ROOT, "%.2f/s", achieved),
+                        + r.organizations() + " org" + (r.organizations() == 1 ? "" : "s") + "), 2 instances",
+                        String.format(Locale.ROOT, "%.2f/s", r.achieved()),
                         String.format(Locale.ROOT, "MaxSendRate %.0f/s", SES_MAX_SEND_RATE),
-                        ratio(achieved / SES_MAX_SEND_RATE), "0.95-1.00",
+                        ratio(r.achieved() / SES_MAX_SEND_RATE), "0.95-1.00",
                         String.format(Locale.ROOT, "vs the enforced %.2f/s: %.3f; max %d in any 1 s (the tightest"
                                         + " %d in a row spanned %d ms); %d throttled; %d sends, %d items each",
-                                SES_ENFORCED_RATE, achieved / SES_ENFORCED_RATE, maxInAnySecond(at),
-                                (int) SES_MAX_SEND_RATE + 1, tightestSpanMillis(at, (int) SES_MAX_SEND_RATE + 1),
-                                throttled, ok.size(), each)});
+                                SES_ENFORCED_RATE, r.achieved() / SES_ENFORCED_RATE, maxInAnySecond(r.at()),
+                                (int) SES_MAX_SEND_RATE + 1, tightestSpanMillis(r.at(), (int) SES_MAX_SEND_RATE + 1),
+                                r.throttled(), r.sent(), each)});
             }
         } finally {
             ses.enforceMaxSendRate(false);
@@ -528,13 +643,12 @@ public final class Bench {
         int n = Integer.getInteger("bench.webhook.count", 3000);
         int threads = 8;
         Http anonymous = Http.anonymous(node.base());
-        List<String> sends = new ArrayList<>();
-        try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "select message_id, recipient from senders_sends where provider = 'ses' and status = 'sent'"
-                        + " and message_id is not null limit " + (n + WEBHOOK_WARM))) {
-            while (rs.next()) {
-                sends.add(rs.getString(1) + " " + rs.getString(2));
-            }
+        List<String> sends = sesSends(n + WEBHOOK_WARM);
+        if (sends.size() < n + WEBHOOK_WARM) {
+            // fewer SES sends than notifications (small counts of the other figures): send the rest first
+            benchSend(node);
+            inJvm(anonymous, "bench-send", "news@bench-send.com", n + WEBHOOK_WARM - sends.size(), 1, "seed");
+            sends = sesSends(n + WEBHOOK_WARM);
         }
         if (sends.size() < n + WEBHOOK_WARM) {
             throw new IllegalStateException("only " + sends.size() + " SES sends to report deliveries of");
@@ -599,6 +713,19 @@ public final class Bench {
                 + threads + " concurrent HTTP/1.1 clients, alternating which goes first.");
     }
 
+    /** Up to {@code limit} SES sends of the module ("messageId recipient"), for notifications to report on. */
+    private List<String> sesSends(int limit) throws SQLException {
+        List<String> sends = new ArrayList<>();
+        try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select message_id, recipient from senders_sends where provider = 'ses' and status = 'sent'"
+                        + " and message_id is not null limit " + limit)) {
+            while (rs.next()) {
+                sends.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        return sends;
+    }
+
     private List<String> notifications(List<String> sends, String label) {
         List<String> bodies = new ArrayList<>();
         int i = 0;
@@ -643,7 +770,7 @@ public final class Bench {
     private void sendsToReport(Payara node) throws Exception {
         String org = "bench-send";
         String from = "news@bench-send.com";
-        verifiedDefault(Http.as(node.base(), user(org, "user"), PASSWORD), from);
+        benchSend(node);
         inJvm(Http.anonymous(node.base()), org, from, Integer.getInteger("bench.webhook.count", 3000) + WEBHOOK_WARM, 1,
                 "seed");
     }
@@ -693,14 +820,7 @@ public final class Bench {
 
         /** The backends of the bench's database (its pools' connections live through the run). */
         private long postgresTicks() throws SQLException {
-            long sum = 0;
-            try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery("select pid from"
-                    + " pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")) {
-                while (rs.next()) {
-                    sum += ticks(rs.getLong(1));
-                }
-            }
-            return sum;
+            return postgresBackendTicks();
         }
     }
 
@@ -723,6 +843,491 @@ public final class Bench {
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    // ------------------------------------------------------------------ issue 15: bulk sending
+
+    /** The stub's daily quota in this bench: high enough for every figure's sends (SES's 50,000 would run out). */
+    private static final double DAILY_QUOTA = 1e9;
+
+    /** Issue 15's figures of the one-instance phase (SES rate 100000/s, Resend at its default 2 requests/s). */
+    private void issue15PhaseOne(Payara node) throws Exception {
+        if (issue15(1)) {
+            resendFallback(node);
+        }
+        if (issue15(2)) {
+            sesBulkOverhead(node);
+        }
+        if (issue15(3)) {
+            concurrentLatency(node);
+        }
+        if (issue15(5)) {
+            batchDatabaseCost(node);
+        }
+    }
+
+    // 15.1 Resend fallback (and its pacing)
+
+    private void resendFallback(Payara node) throws Exception {
+        // an organization without any sender, let alone a verified domain: the module sends through Resend from the
+        // platform's address (the campaign's address becomes its Reply-To)
+        Http api = Http.as(node.base(), user("bench-resend", "user"), PASSWORD);
+        String from = "news@bench-resend-unverified.com";
+        resend.rateLimit(ResendStub.DEFAULT_RATE_LIMIT).enforceRateLimit(true);
+        try {
+            Instant warmFrom = Instant.now();
+            runResendCampaign(api, from, 200, "resend-warm-up");
+            List<ResendStub.Request> warm = resendRequestsSince(warmFrom);
+            Thread.sleep(1_500);
+
+            Instant measuredFrom = Instant.now();
+            long t0 = System.nanoTime();
+            long id = runResendCampaign(api, from, resendCount, "resend");
+            double wall = (System.nanoTime() - t0) / 1e9;
+            List<ResendStub.Request> requests = resendRequestsSince(measuredFrom);
+            List<ResendStub.Request> accepted = requests.stream().filter(r -> r.status() == 200 && r.accepted() > 0)
+                    .sorted(java.util.Comparator.comparing(ResendStub.Request::receivedAt)).toList();
+            int emails = accepted.stream().mapToInt(ResendStub.Request::accepted).sum();
+            long throttled = requests.stream().filter(r -> r.status() == 429).count();
+            // emails a second at the stub, from the first request to the last (the first request's emails start it)
+            double rate = accepted.size() < 2 ? Double.NaN : (double) (emails - accepted.get(0).accepted())
+                    / (nanos(accepted.get(accepted.size() - 1).receivedAt()) - nanos(accepted.get(0).receivedAt()))
+                    * 1e9;
+            double ceiling = ResendStub.DEFAULT_RATE_LIMIT * RESEND_HEADROOM * ResendStub.MAX_BATCH;
+            double limit = ResendStub.DEFAULT_RATE_LIMIT * ResendStub.MAX_BATCH;
+            String items = itemSummary(id);
+            row(new String[]{"15.1 Resend fallback, " + resendCount + "-recipient campaign of an organization"
+                    + " without a verified domain, through the host (stub: 2 requests/s)",
+                    String.format(Locale.ROOT, "%.1f emails/s", rate),
+                    String.format(Locale.ROOT, "%.0f/s (2 requests/s x 100)", limit), ratio(rate / limit), ">= 0.9",
+                    String.format(Locale.ROOT, "%d requests accepted, %d emails (%s); first to last request at the"
+                                    + " stub; start to 'sent' %.1f emails/s (%.1f s); the module paces Resend at 2 x"
+                                    + " headroom %.1f = %.1f requests/s, so %.0f/s (%.3f) is its ceiling",
+                            accepted.size(), emails, items, resendCount / wall, wall, RESEND_HEADROOM,
+                            ResendStub.DEFAULT_RATE_LIMIT * RESEND_HEADROOM, ceiling, ceiling / limit)});
+            List<Long> at = requests.stream().map(r -> nanos(r.receivedAt())).sorted().toList();
+            row(new String[]{"15.1b Resend pacing (answers of 429 from a stub enforcing 2 requests in every sliding"
+                    + " second)", String.valueOf(throttled), "0", "-", "0",
+                    String.format(Locale.ROOT, "%d requests during the %d-recipient campaign, at most %d in any 1 s;"
+                                    + " the 200-recipient warm-up before it: %d requests, %d answers of 429",
+                            requests.size(), resendCount, at.isEmpty() ? 0 : maxInAnySecond(at), warm.size(),
+                            warm.stream().filter(r -> r.status() == 429).count())});
+        } finally {
+            resend.enforceRateLimit(false);
+        }
+        notes.add("15.1: an organization with no sender at all starts a campaign through the host's API; the module"
+                + " routes it to Resend from the platform's address, and the host's worker sends chunks of 100 with"
+                + " sendBatch, one POST /emails/batch each. The Resend stub enforces its limit (2 requests in any"
+                + " sliding second, 429 beyond). Emails a second = emails accepted after the first request / time"
+                + " from the first request to the last, as the stub received them; 200/s is the stub's limit of 2"
+                + " full batches a second. 15.1b counts the 429 answers.");
+    }
+
+    /** Resend's headroom in the module ({@code senders.rate.resend.headroom}, its default). */
+    private static final double RESEND_HEADROOM = 0.9;
+
+    private long runResendCampaign(Http api, String from, int n, String label) throws Exception {
+        long id = createCampaign(api, from, recipients(n, label)).getJsonNumber("id").longValue();
+        startCampaign(api, id);
+        awaitSent(id, Duration.ofSeconds(60 + n / 50));
+        return id;
+    }
+
+    private List<ResendStub.Request> resendRequestsSince(Instant since) {
+        return resend.requests().stream().filter(r -> !r.receivedAt().isBefore(since))
+                .filter(r -> r.path().startsWith("/emails")).toList();
+    }
+
+    /** The campaign's items by status and provider, e.g. "2000 sent via resend". */
+    private String itemSummary(long campaignId) throws SQLException {
+        List<String> parts = new ArrayList<>();
+        long retries = 0;
+        try (Connection c = db(); var q = c.prepareStatement("select status, coalesce(provider_used, '-'), count(*),"
+                + " sum(greatest(attempts - 1, 0)) from campaign_items where campaign_id = ? group by 1, 2"
+                + " order by 3 desc")) {
+            q.setLong(1, campaignId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    parts.add(rs.getLong(3) + " " + rs.getString(1) + " via " + rs.getString(2));
+                    retries += rs.getLong(4);
+                }
+            }
+        }
+        parts.add(retries + " attempts beyond an item's first");
+        return String.join(", ", parts);
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    // 15.2 SES bulk overhead
+
+    private void sesBulkOverhead(Payara node) throws Exception {
+        benchSend(node);
+        Http bench = Http.anonymous(node.base());
+        bulkLeg(bench, "module", 600, "bulk-warm-up");
+        bulkLeg(bench, "bare", 600, "bulk-warm-up");
+        int perRound = Math.max(100, bulkCount / BULK_ROUNDS);
+        CpuMeter moduleCpu = new CpuMeter(List.of(node));
+        CpuMeter bareCpu = new CpuMeter(List.of(node));
+        double moduleSeconds = 0;
+        double bareSeconds = 0;
+        int moduleSent = 0;
+        int bareSent = 0;
+        int inFlight = 0;
+        int resent = 0;
+        int gaveUp = 0;
+        int cut = 0;
+        double lateBefore = lateSlots(List.of(node));
+        for (int round = 0; round < BULK_ROUNDS; round++) {
+            for (int leg = 0; leg < 2; leg++) {
+                boolean module = (leg == 0) == (round % 2 == 0);
+                JsonObject r = (module ? moduleCpu : bareCpu).during(() ->
+                        bulkLeg(bench, module ? "module" : "bare", perRound, "bulk"));
+                inFlight = r.getInt("maxInFlight");
+                if (module) {
+                    moduleSent += r.getInt("sent");
+                    resent += r.getInt("rateLimitedResent");
+                    gaveUp += r.getInt("gaveUp");
+                    cut += r.getBoolean("stoppedEarly") ? 1 : 0;
+                    moduleSeconds += r.getJsonNumber("seconds").doubleValue();
+                } else {
+                    cut += r.getBoolean("stoppedEarly") ? 1 : 0;
+                    bareSent += r.getInt("sent");
+                    bareSeconds += r.getJsonNumber("seconds").doubleValue();
+                }
+            }
+        }
+        double late = lateSlots(List.of(node)) - lateBefore;
+        double m = moduleSent / moduleSeconds;
+        double b = bareSent / bareSeconds;
+        row(new String[]{"15.2 SES bulk overhead: sendBatch (batches of 100) vs bare SesClient.sendEmail, same"
+                + " concurrency, rate limit 100000/s",
+                String.format(Locale.ROOT, "%.1f/s", m), String.format(Locale.ROOT, "%.1f/s", b), ratio(m / b),
+                ">= 0.9",
+                String.format(Locale.ROOT, "%d and %d messages, %d alternating rounds; module: %d caller thread%s, its"
+                                + " SES calls up to %d in flight (senders.sending.max-in-flight); bare: %d threads;"
+                                + " CPU a message: module %.2f ms in Payara + %.2f in PostgreSQL, bare %.2f + %.2f;"
+                                + " the stub (bench JVM) %.2f / %.2f ms; slots given up for lateness %.0f (%.2f a"
+                                + " message); %d results RATE_LIMITED (20 slots given up) sent again at once, %d given"
+                                + " up after 10 attempts (not counted as sent); %s",
+                        moduleSent, bareSent, BULK_ROUNDS, bulkCallers, bulkCallers == 1 ? "" : "s", inFlight, inFlight,
+                        moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
+                        bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent,
+                        moduleCpu.benchMillis() / moduleSent, bareCpu.benchMillis() / bareSent, late,
+                        late / Math.max(1, moduleSent), resent, gaveUp, cut == 0 ? "every leg finished"
+                                : cut + " legs stopped at " + BULK_LEG_SECONDS + " s (bench.bulk.leg-seconds)")});
+        notes.add("15.2: inside Payara Micro (the bench WAR's /bench-api/bulk-path): the module's"
+                + " EmailProviderFactory.providerFor(org, from).sendBatch(100 messages) as a campaign worker calls it"
+                + " (one claim statement, rate slots reserved in blocks, each message its own SES call on the"
+                + " module's pool of senders.sending.max-in-flight threads, one record statement) against"
+                + " SesClient.sendEmail with the module's own client on as many threads; legs alternate, each leg's"
+                + " CPU read from /proc (the Payara process, the database's backends, and the bench JVM where the stub"
+                + " runs). The messages are alike on both legs (no unsubscribe headers: a SendEmail each). A result"
+                + " RATE_LIMITED (the module gave a message's slot up 20 times, its call never starting within"
+                + " senders.rate.max-lateness of the slot) is sent again at once, as a host would re-queue it, and"
+                + " counted. -Dbench.bulk.callers=N has N threads call sendBatch at once.");
+    }
+
+    private static JsonObject bulkLeg(Http bench, String leg, int n, String label) {
+        return bench.post("bench-api/bulk-path?leg=" + leg + "&org=bench-send&from=news@bench-send.com&n=" + n
+                        + "&batch=100&callers=" + Integer.getInteger("bench.bulk.callers", 1) + "&label=" + label
+                        + "&maxSeconds=" + BULK_LEG_SECONDS,
+                "application/json", "", Duration.ofMinutes(30)).expect(200).json();
+    }
+
+    // 15.3 single sends at a provider's latency, 16 threads
+
+    private void concurrentLatency(Payara node) throws Exception {
+        benchSend(node);
+        Http bench = Http.anonymous(node.base());
+        String org = "bench-send";
+        String from = "news@bench-send.com";
+        int threads = 16;
+        int rounds = 4;
+        int latency = 30;
+        inJvm(bench, org, from, 640, 2, "latency16-warm-up", threads);
+        int perRound = Math.max(threads, latencyCount / rounds);
+        int each = perRound * rounds;
+        // exactly as many delayed answers as the two legs make calls
+        ses.delayNext("SendEmail", 2 * each, Duration.ofMillis(latency));
+        CpuMeter moduleCpu = new CpuMeter(List.of(node));
+        CpuMeter bareCpu = new CpuMeter(List.of(node));
+        double moduleSeconds = 0;
+        double bareSeconds = 0;
+        int moduleSent = 0;
+        int bareSent = 0;
+        Map<String, Double> stageSums = new java.util.TreeMap<>();
+        int resent = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (int leg = 0; leg < 2; leg++) {
+                boolean module = (leg == 0) == (round % 2 == 0);
+                String which = module ? "module" : "bare";
+                JsonObject r = (module ? moduleCpu : bareCpu).during(() -> bench.post("bench-api/send-path?org="
+                        + org + "&from=" + from + "&n=" + perRound + "&rounds=1&label=latency16&threads=" + threads
+                        + "&leg=" + which, "application/json", "", Duration.ofMinutes(30)).expect(200).json());
+                if (module) {
+                    moduleSent += r.getInt("moduleSent");
+                    moduleSeconds += r.getJsonNumber("moduleSeconds").doubleValue();
+                    resent += r.getInt("rateLimitedResent");
+                    JsonObject st = r.getJsonObject("stagesMillis");
+                    st.keySet().forEach(k -> stageSums.merge(k, st.getJsonNumber(k).doubleValue() / rounds,
+                            Double::sum));
+                } else {
+                    bareSent += r.getInt("bareSent");
+                    bareSeconds += r.getJsonNumber("bareSeconds").doubleValue();
+                }
+            }
+        }
+        double m = moduleSent / moduleSeconds;
+        double b = bareSent / bareSeconds;
+        row(new String[]{"15.3 single sends, the stub answering " + latency + " ms later, " + threads + " threads",
+                String.format(Locale.ROOT, "%.1f/s", m), String.format(Locale.ROOT, "%.1f/s", b), ratio(m / b),
+                ">= 0.95",
+                String.format(Locale.ROOT, "%d sends each, %d alternating rounds; a send took %.2f ms (module) and"
+                                + " %.2f ms (bare) with %d in flight; CPU a send: module %.2f ms in Payara + %.2f in"
+                                + " PostgreSQL, bare %.2f + %.2f; %d module sends RATE_LIMITED and sent again; module"
+                                + " stages, mean ms: %s", each, rounds,
+                        1000.0 * threads / m, 1000.0 * threads / b, threads,
+                        moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
+                        bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent, resent,
+                        stageSums.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
+                                e.getValue())).collect(Collectors.joining("; ")))});
+        notes.add("15.3: as 1c, with " + threads + " threads in each leg at once (module: providerFor(org,"
+                + " from).send(message) each; bare: SesClient.sendEmail), the stub holding each SendEmail answer back"
+                + " " + latency + " ms.");
+    }
+
+    // 15.5 database cost in batch mode
+
+    private void batchDatabaseCost(Payara node) throws Exception {
+        batchDatabaseCost(List.of(node), benchSend(node), "news@bench-send.com", "one instance, SES rate 100000/s");
+    }
+
+    /**
+     * 15.5 in the cluster: a campaign of the first rate organization on the first instance, the stub enforcing the
+     * highest of {@code bench.quotas} as MaxSendRate (a production-like rate, where the module's blocks of rate slots
+     * are not all due at once as they are at 100000/s).
+     */
+    private void batchDatabaseCost(List<Payara> cluster) throws Exception {
+        List<List<Http>> apis = rateOrganizations(cluster);
+        double quota = quotas.stream().mapToDouble(Double::doubleValue).max().orElse(500);
+        ses.setSendQuota(DAILY_QUOTA, quota);
+        ses.enforceMaxSendRate(true);
+        try {
+            awaitNoOrganizationSending();
+            batchDatabaseCost(cluster, apis.get(0).get(0), RATE_FROM[0], String.format(Locale.ROOT,
+                    "2 instances, MaxSendRate %.0f/s enforced", quota));
+        } finally {
+            ses.enforceMaxSendRate(false);
+            ses.setSendQuota(DAILY_QUOTA, SES_MAX_SEND_RATE);
+        }
+    }
+
+    private void batchDatabaseCost(List<Payara> nodes, Http api, String from, String where) throws Exception {
+        runCampaign(api, from, 200, "batch-warm-up");
+        long id = createCampaign(api, from, recipients(batchCount, "batch")).getJsonNumber("id").longValue();
+        // all of the bench's own statements in the window on one connection, counted and subtracted: a new
+        // connection would add transactions of its own start
+        try (Connection c = db()) {
+            Thread.sleep(12_000); // PostgreSQL 15 flushes a backend's statistics within ~10 s of it going idle
+            double lateBefore = lateSlots(nodes);
+            Map<String, long[]> before = tableStats(c);
+            long[] x0 = transactions(c);
+            long own = 2;
+            long throttledBefore = ses.calls().stream().filter(x -> "Throttling".equals(x.errorCode())).count();
+            startCampaign(api, id);
+            own += awaitSent(c, id, Duration.ofMinutes(10));
+            Thread.sleep(12_000);
+            long[] x1 = transactions(c);
+            Map<String, long[]> after = tableStats(c);
+            double late = lateSlots(nodes) - lateBefore;
+            long throttled = ses.calls().stream().filter(x -> "Throttling".equals(x.errorCode())).count()
+                    - throttledBefore;
+            long commits = x1[0] - x0[0];
+            long rollbacks = x1[1] - x0[1];
+            double perMessage = (commits + rollbacks - own) / (double) batchCount;
+            StringBuilder perTable = new StringBuilder();
+            for (var e : after.entrySet()) {
+                long[] b = before.getOrDefault(e.getKey(), new long[4]);
+                long reads = (e.getValue()[0] - b[0]) + (e.getValue()[1] - b[1]);
+                long writes = (e.getValue()[2] - b[2]) + (e.getValue()[3] - b[3]);
+                if (reads != 0 || writes != 0) {
+                    perTable.append(String.format(Locale.ROOT, " %s %.3f/%.3f;", e.getKey(),
+                            reads / (double) batchCount, writes / (double) batchCount));
+                }
+            }
+            row(new String[]{"15.5 database cost in batch mode (transactions per message, pg_stat_database, "
+                    + batchCount + "-item campaign through the host), " + where,
+                    String.format(Locale.ROOT, "%.3f", perMessage), "-", "-", "<= 0.1",
+                    String.format(Locale.ROOT, "%d commits + %d rollbacks over the campaign, less the bench's own %d"
+                                    + " statements; %s; rate slots given up for lateness %.0f; throttled %d; statements"
+                                    + " reading / rows written per message:%s",
+                            commits, rollbacks, own, itemSummary(id), late, throttled, perTable)});
+        }
+        if (notes.stream().noneMatch(n -> n.startsWith("15.5:"))) {
+            notes.add("15.5: pg_stat_database's xact_commit + xact_rollback of the bench's database, read on one"
+                    + " connection 12 s after it and every pool went idle (PostgreSQL flushes a backend's statistics"
+                    + " then), before the start of a campaign of " + batchCount + " items through the host (chunks of"
+                    + " 100 with sendBatch) and after it is 'sent'; everything the instances did meanwhile counts (the"
+                    + " host's claims and item updates, the module's claims, rate slots, records, pool validation,"
+                    + " the activity heartbeat, the resume job); the bench's own statements (the readings and its"
+                    + " polls of the campaign's status) are subtracted. Measured twice: in phase 1 (SES at"
+                    + " 100000/s, a batch's rate slots all due within a millisecond) and in phase 2 at the highest"
+                    + " MaxSendRate of bench.quotas, enforced by the stub.");
+        }
+    }
+
+    /** Waits for the campaign to be 'sent', polling on {@code c}; how many statements it ran. */
+    private static int awaitSent(Connection c, long id, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        int statements = 0;
+        try (var q = c.prepareStatement("select status from campaigns where id = ?")) {
+            q.setLong(1, id);
+            while (System.nanoTime() < deadline) {
+                statements++;
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next() && "sent".equals(rs.getString(1))) {
+                        return statements;
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("campaign " + id + " not sent within " + within);
+    }
+
+    /** {xact_commit, xact_rollback} of the bench's database. */
+    private static long[] transactions(Connection c) throws SQLException {
+        try (var s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select xact_commit, xact_rollback from pg_stat_database where datname = current_database()")) {
+            rs.next();
+            return new long[]{rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    // 15.6 SES at production quotas
+
+    private void productionQuotas(List<Payara> cluster) throws Exception {
+        List<List<Http>> apis = rateOrganizations(cluster);
+        int k = 16;
+        try {
+            // a warm-up of the 16-campaign path at the highest rate, not enforced (JIT, pools, both instances)
+            ses.setSendQuota(DAILY_QUOTA, quotas.stream().mapToDouble(Double::doubleValue).max().orElse(50));
+            awaitNoOrganizationSending();
+            Thread.sleep(1_500); // the module reads GetSendQuota again at its next send (refresh PT1S)
+            runCampaigns(apis, k, 20, Duration.ofMinutes(5));
+            for (double quota : quotas) {
+                ses.setSendQuota(DAILY_QUOTA, quota);
+                ses.enforceMaxSendRate(true);
+                awaitNoOrganizationSending();
+                Thread.sleep(1_500);
+                double enforced = quota * SES_HEADROOM;
+                // the stub keeps its last 10,000 calls: a run stays below that, so every send of it is counted
+                int each = (int) Math.max(1, Math.min(Math.ceil(enforced * quotaSeconds / k), 9_000 / k));
+                CpuMeter cpu = new CpuMeter(cluster);
+                double lateBefore = lateSlots(cluster);
+                RateRun r = cpu.during(() -> runCampaigns(apis, k, each,
+                        Duration.ofSeconds(120 + (long) (4 * k * each / enforced))));
+                double late = lateSlots(cluster) - lateBefore;
+                double ratio = r.achieved() / quota;
+                boolean met = ratio >= 0.95 && r.throttled() == 0;
+                row(new String[]{String.format(Locale.ROOT, "15.6 SES at MaxSendRate %.0f/s, %d campaigns (%d orgs),"
+                                + " 2 instances", quota, k, r.organizations()),
+                        String.format(Locale.ROOT, "%.1f/s", r.achieved()),
+                        String.format(Locale.ROOT, "MaxSendRate %.0f/s", quota), ratio(ratio),
+                        ">= 0.95, 0 throttled",
+                        String.format(Locale.ROOT, "%s%.2f ms CPU a message (Payara %.2f + PostgreSQL %.2f; the stub,"
+                                        + " in the bench JVM, %.2f); vs the enforced %.1f/s: %.3f; %d throttled; max %d"
+                                        + " in any 1 s; %d sends, %d items each, %.1f s start to 'sent'; %.0f slots given"
+                                        + " up for lateness",
+                                met ? "" : "SHORT of the target; ",
+                                (cpu.payaraMillis() + cpu.postgresMillis()) / r.sent(), cpu.payaraMillis() / r.sent(),
+                                cpu.postgresMillis() / r.sent(), cpu.benchMillis() / r.sent(), enforced,
+                                r.achieved() / enforced, r.throttled(), maxInAnySecond(r.at()), r.sent(), each,
+                                r.seconds(), late)});
+            }
+        } finally {
+            ses.enforceMaxSendRate(false);
+            ses.setSendQuota(DAILY_QUOTA, SES_MAX_SEND_RATE);
+        }
+        notes.add("15.6: the stub's GetSendQuota answers each MaxSendRate in turn and enforces it (a send beyond it"
+                + " in any sliding second answers Throttling); the instances read the quota again every second"
+                + " (senders.rate.ses.refresh=PT1S in this phase) and pace at MaxSendRate x 0.97. 16 campaigns, 2"
+                + " organizations alternating, started on the 2 instances alternately, each sized for about "
+                + (int) quotaSeconds + " s at the enforced rate; achieved as in figure 2. CPU: both Payara processes"
+                + " and the database's backends (/proc), from the start to the last campaign 'sent', per message"
+                + " sent.");
+    }
+
+    private static final double SES_HEADROOM = 0.97;
+
+    /** CPU of Payara processes, the bench database's backends and this JVM (the stubs), summed over measured legs. */
+    private final class CpuMeter {
+        private final List<Payara> nodes;
+        private long payaraTicks;
+        private long postgresTicks;
+        private long benchTicks;
+
+        CpuMeter(List<Payara> nodes) {
+            this.nodes = nodes;
+        }
+
+        <T> T during(java.util.concurrent.Callable<T> leg) throws Exception {
+            long payara = payara();
+            long postgres = postgresBackendTicks();
+            long bench = ticks(ProcessHandle.current().pid());
+            T result = leg.call();
+            payaraTicks += payara() - payara;
+            postgresTicks += postgresBackendTicks() - postgres;
+            benchTicks += ticks(ProcessHandle.current().pid()) - bench;
+            return result;
+        }
+
+        private long payara() {
+            return nodes.stream().mapToLong(n -> ticks(n.pid())).sum();
+        }
+
+        double payaraMillis() {
+            return payaraTicks * 10.0;
+        }
+
+        double postgresMillis() {
+            return postgresTicks * 10.0;
+        }
+
+        double benchMillis() {
+            return benchTicks * 10.0;
+        }
+    }
+
+    /** The module's count of rate slots given up for lateness ({@code senders.rate.limit.late.slots}), all nodes. */
+    private static double lateSlots(List<Payara> nodes) {
+        java.util.regex.Pattern counter = java.util.regex.Pattern.compile(
+                "senders_rate_limit_late_slots_total\\{[^}]*provider=\"ses\"[^}]*}\\s+(\\S+)");
+        double sum = 0;
+        for (Payara node : nodes) {
+            for (String l : Http.anonymous(node.base()).getText("metrics").expect(200).body().split("\n")) {
+                java.util.regex.Matcher m = counter.matcher(l);
+                if (m.lookingAt()) {
+                    sum += Double.parseDouble(m.group(1));
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** CPU ticks of the bench database's backends (its pools' connections live through the run). */
+    private long postgresBackendTicks() throws SQLException {
+        long sum = 0;
+        try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery("select pid from"
+                + " pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")) {
+            while (rs.next()) {
+                sum += ticks(rs.getLong(1));
+            }
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ the host's API
@@ -835,6 +1440,7 @@ public final class Bench {
             s.execute("create schema public");
         }
         ses = SesStub.start(0, VerificationPolicy.manual());
+        ses.setSendQuota(DAILY_QUOTA, SES_MAX_SEND_RATE); // SES's 50,000 a day would run out in a full run
         snsPki = SnsPki.create(work.resolve("sns-trust.p12"));
         snsHost = new SnsCertificateHost(snsPki, 0);
         snsHost.serve(SNS_CERT_PATH, 200, snsPki.signerPem());
@@ -846,7 +1452,7 @@ public final class Bench {
         Files.writeString(work.resolve("secrets.properties"), "senders.ses.access-key-id="
                 + TestCredentials.SES_ACCESS_KEY + "\nsenders.ses.secret-access-key=" + TestCredentials.SES_SECRET_KEY
                 + "\nsenders.resend.api-key=" + TestCredentials.RESEND_API_KEY + "\nsenders.db.password="
-                + dbPassword + "\n");
+                + dbPassword + "\nsenders.unsubscribe.secrets=" + TestCredentials.UNSUBSCRIBE_SECRET + "\n");
     }
 
     private List<String> jvmOptions(List<String> extra) {
@@ -857,6 +1463,8 @@ public final class Bench {
                 "-Dsenders.ses.endpoint=" + ses.endpoint(), "-Dsenders.ses.region=ap-southeast-1",
                 "-Dsenders.resend.base-url=" + resend.endpoint(),
                 "-Dsenders.resend.from-address=notifications@platform-mail.com",
+                // the host's campaign emails ask for one-click unsubscribe links (host.campaigns.unsubscribe-links)
+                "-Dsenders.unsubscribe.base-url=https://mail.platform-mail.com",
                 "-Dsenders.dns.enabled=false",
                 "-Dsenders.sns.allowed-topic-arns=" + SNS_TOPIC,
                 "-Dsenders.sns.test.trusted-cert-host=127.0.0.1:" + snsHost.port(),
