@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,9 @@ public class ProviderCalls {
 
     private ExecutorService pool;
 
+    /** The call threads not taken by a batch: a batch reserves rate slots only for calls that can start at once. */
+    private Semaphore free;
+
     @PostConstruct
     void start() {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS,
@@ -41,6 +45,7 @@ public class ProviderCalls {
         // late for the slot
         executor.prestartAllCoreThreads();
         pool = executor;
+        free = new Semaphore(maxInFlight, true);
     }
 
     @PreDestroy
@@ -48,7 +53,35 @@ public class ProviderCalls {
         pool.shutdownNow();
     }
 
+    /**
+     * Waits until a call thread is free, then takes up to {@code wanted} of them (at least one): reserving a slot
+     * for a call that must first wait for a thread would make it late for its slot, and at a high rate the whole
+     * block would miss its slots (measured: up to hundreds of given-up slots a message at 100,000/s).
+     */
+    public int take(int wanted) throws InterruptedException {
+        free.acquire();
+        int taken = 1;
+        while (taken < wanted && free.tryAcquire()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    /** Gives back threads taken with {@link #take} that no call will use. */
+    public void giveBack(int unused) {
+        if (unused > 0) {
+            free.release(unused);
+        }
+    }
+
+    /** Runs a call on a thread taken with {@link #take}; the thread is given back when the call ends. */
     public <T> Future<T> submit(Callable<T> call) {
-        return pool.submit(call);
+        return pool.submit(() -> {
+            try {
+                return call.call();
+            } finally {
+                free.release();
+            }
+        });
     }
 }

@@ -178,12 +178,26 @@ public class SesProvider implements EmailProvider {
                 continue;
             }
             sleepUntil(notBefore);
+            // slots only for the calls that can start at once: at a rate above what the threads can send, a
+            // block booked for calls still waiting for a thread would miss its slots
+            int threads;
+            try {
+                threads = calls.take(pending.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                while (!pending.isEmpty()) {
+                    results[pending.poll()] = SendResult.failed(ProviderName.SES, Failure.TIMEOUT,
+                            "interrupted while waiting for a free call thread; nothing was sent", true, null);
+                }
+                continue;
+            }
             double rate = rates.perSecond(ProviderName.SES);
             long asked = System.nanoTime();
             SendRateLimiter.Slots slots;
             try {
-                slots = limiter.reserve(ProviderName.SES, organizationId, rate, pending.size());
+                slots = limiter.reserve(ProviderName.SES, organizationId, rate, threads);
             } catch (SendRateLimiter.RateLimitTimeout e) {
+                calls.giveBack(threads);
                 while (!pending.isEmpty()) {
                     results[pending.poll()] = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED,
                             e.getMessage(), true, null);
@@ -191,9 +205,10 @@ public class SesProvider implements EmailProvider {
                 continue;
             }
             List<Integer> block = new ArrayList<>();
-            for (int j = 0; j < slots.atNanos().length && !pending.isEmpty(); j++) {
+            for (int j = 0; j < slots.atNanos().length && j < threads && !pending.isEmpty(); j++) {
                 block.add(pending.poll());
             }
+            calls.giveBack(threads - block.size());
             claims.dispatching(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
                     "ses-" + UUID.randomUUID());
             long lastSlot = asked;

@@ -64,12 +64,12 @@ class ClusterIT {
         cluster = new PayaraCluster(
                 // the timer every minute on both instances (the default is every 4 hours)
                 "-Dsenders.verification.schedule.hour=*", "-Dsenders.verification.schedule.minute=*",
-                // a claim of a killed instance is taken over after 30 s, not 5 minutes; longer than a chunk of 10
+                // a claim of a killed instance is taken over after 15 s, not 5 minutes; longer than a chunk of 10
                 // takes at a quarter of the SES rate
-                "-Dhost.campaigns.lease=PT30S",
+                "-Dhost.campaigns.lease=PT15S",
                 // the module's own claim of a send in progress: shorter than the host's, so that when the host takes
                 // a killed instance's items over, the module finds their sends abandoned (not still in progress)
-                "-Dsenders.sending.claim-lease=PT20S",
+                "-Dsenders.sending.claim-lease=PT10S",
                 // chunks of 10 (one Resend request each), so that a kill lands mid-campaign
                 "-Dhost.campaigns.batch-size=10");
         cluster.start();
@@ -448,7 +448,7 @@ class ClusterIT {
         int atKill = resendTo(recipients).size();
         assertThat(atKill).isLessThan(recipients.size());
 
-        // A carries on (its resume job every 15 s; B's claims are taken over once their 30 s lease ends)
+        // A carries on (its resume job every 15 s; B's claims are taken over once their 15 s lease ends)
         awaitSent(id, Duration.ofSeconds(150));
         Map<String, Long> perRecipient = resendTo(recipients).stream()
                 .collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
