@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +103,8 @@ public final class Bench {
     private static final boolean EVERYTHING = ONLY.isEmpty();
     private static final boolean FIGURE_4 = EVERYTHING || ONLY.contains("4");
     private static final boolean ISSUE_15 = EVERYTHING || ONLY.contains("15");
+    /** Issue 18's figure: the Emails page over a million sends ({@code -Dbench.only=18}). */
+    private static final boolean FIGURE_18 = EVERYTHING || ONLY.contains("18");
 
     /** Whether to run issue 15's figure {@code n} (1, 2, 3, 5, 6): all of them, or {@code -Dbench.only=15.n}. */
     private static boolean issue15(int n) {
@@ -193,7 +197,91 @@ public final class Bench {
             if (FIGURE_4) {
                 webhookIngestion(single);
             }
+            if (FIGURE_18) {
+                emailsPage(single); // last: its million rows would be taken for figure 4's sends
+            }
         }
+    }
+
+    /**
+     * Issue 18: the Emails page's queries (GET /api/emails) for an organization with a million sends against one
+     * with a thousand, in the same table: the median time of a page over 21 calls each, through the instance's REST
+     * API (sign-in, JSON and all). A ratio near 1 says the page does not slow down with the table.
+     */
+    private void emailsPage(Payara node) throws Exception {
+        int big = Integer.getInteger("bench.emails.count", 1_000_000);
+        int small = 1_000;
+        String bigOrg = "bench-emails-big";
+        String smallOrg = "bench-emails-small";
+        long started = System.nanoTime();
+        try (Connection c = db(); var s = c.createStatement()) {
+            for (var org : Map.of(bigOrg, big, smallOrg, small).entrySet()) {
+                // 5% failed, 1% suppressed, half through Resend, 200 campaigns, one a second back in time
+                s.execute("insert into senders_sends (idempotency_key, organization_id, campaign_id, recipient,"
+                        + " from_address, provider, message_id, status, error, created_at, updated_at)"
+                        + " select 'emails-' || g, '" + org.getKey() + "', 'c' || (g % 200),"
+                        + " 'user' || g || '@example' || (g % 50) || '.net', 'news@bench.example',"
+                        + " case when g % 2 = 0 then 'ses' else 'resend' end, 'emails-m-' || g,"
+                        + " case when g % 20 = 0 then 'failed' when g % 100 = 1 then 'suppressed' else 'sent' end,"
+                        + " case when g % 20 = 0 then 'rejected' end,"
+                        + " now() - g * interval '1 second', now() - g * interval '1 second'"
+                        + " from generate_series(1, " + org.getValue() + ") g");
+            }
+            s.execute("analyze senders_sends");
+        }
+        log(String.format(Locale.ROOT, "figure 18: %d + %d sends inserted in %.1f s", big, small,
+                (System.nanoTime() - started) / 1e9));
+        Http onBig = Http.as(node.base(), user(bigOrg, "user"), PASSWORD);
+        Http onSmall = Http.as(node.base(), user(smallOrg, "user"), PASSWORD);
+        Map<String, String[]> queries = new LinkedHashMap<>();
+        queries.put("first page", new String[]{"", ""});
+        queries.put("a page half-way back (keyset cursor)", new String[]{"cursor=" + halfWay(bigOrg, big),
+                "cursor=" + halfWay(smallOrg, small)});
+        queries.put("status=failed", new String[]{"status=failed", "status=failed"});
+        queries.put("campaign=c12", new String[]{"campaign=c12", "campaign=c12"});
+        queries.put("provider=resend", new String[]{"provider=resend", "provider=resend"});
+        queries.put("q: a selective recipient prefix", new String[]{"q=user12345", "q=user123"});
+        queries.put("q: a prefix every recipient has", new String[]{"q=u", "q=u"});
+        for (var q : queries.entrySet()) {
+            double bigMs = medianPageMs(onBig, q.getValue()[0]);
+            double smallMs = medianPageMs(onSmall, q.getValue()[1]);
+            row(new String[]{"18. Emails page (GET /api/emails, 20 a page): " + q.getKey() + ", " + big
+                    + " sends vs " + small + " in the organization",
+                    String.format(Locale.ROOT, "%.1f ms", bigMs), String.format(Locale.ROOT, "%.1f ms", smallMs),
+                    String.format(Locale.ROOT, "%.2f", smallMs / bigMs), "-",
+                    "median of 21 calls each, after 5 unmeasured; query " + q.getValue()[0]});
+        }
+        try (Connection c = db(); var s = c.createStatement()) {
+            s.execute("delete from senders_sends where organization_id in ('" + bigOrg + "', '" + smallOrg + "')");
+        }
+    }
+
+    /** The Emails API's cursor (base64url of "micros.id") of the organization's send half-way back. */
+    private String halfWay(String organizationId, int count) throws SQLException {
+        try (Connection c = db(); var q = c.prepareStatement("select (extract(epoch from created_at) * 1000000)::bigint,"
+                + " id from senders_sends where organization_id = ? order by created_at desc, id desc offset ? limit 1")) {
+            q.setString(1, organizationId);
+            q.setInt(2, count / 2);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        (rs.getLong(1) + "." + rs.getLong(2)).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    private static double medianPageMs(Http api, String query) {
+        String path = "api/emails?size=20" + (query.isEmpty() ? "" : "&" + query);
+        double[] ms = new double[21];
+        for (int i = -5; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            api.get(path).expect(200);
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        return ms[ms.length / 2];
     }
 
     private void phaseTwo() throws Exception {
