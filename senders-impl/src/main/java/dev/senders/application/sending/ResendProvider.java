@@ -313,8 +313,9 @@ public class ResendProvider implements EmailProvider {
         double rate = rates.perSecond(ProviderName.RESEND);
         try {
             for (int late = 0; ; late++) {
-                long slot = limiter.reserve(ProviderName.RESEND, organizationId, rate, 1).atNanos()[0];
-                boolean inTime = limiter.await(slot);
+                SendRateLimiter.Slots slots = limiter.reserve(ProviderName.RESEND, organizationId, rate, 1);
+                long slot = slots.atNanos()[0];
+                boolean inTime = limiter.await(slot, slots);
                 RateSlot.release();
                 if (inTime) {
                     metrics.sendStage(ProviderName.RESEND.wire(), "rate", System.nanoTime() - asked, members.size());

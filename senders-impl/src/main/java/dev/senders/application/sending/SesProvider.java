@@ -192,25 +192,37 @@ public class SesProvider implements EmailProvider {
                 continue;
             }
             double rate = rates.perSecond(ProviderName.SES);
+            // the block is known before its slots (a reservation gets all it asks for, or none), so its messages are
+            // marked as leaving first: the slots then come when the calls are ready, not a round trip earlier
+            List<Integer> block = new ArrayList<>();
+            for (int j = Math.min(threads, limiter.mostAtOnce(ProviderName.SES, rate)); j > 0
+                    && !pending.isEmpty(); j--) {
+                block.add(pending.poll());
+            }
+            calls.giveBack(threads - block.size());
+            claims.dispatching(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
+                    "ses-" + UUID.randomUUID());
             long asked = System.nanoTime();
             SendRateLimiter.Slots slots;
             try {
-                slots = limiter.reserve(ProviderName.SES, organizationId, rate, threads);
+                slots = limiter.reserve(ProviderName.SES, organizationId, rate, block.size());
             } catch (SendRateLimiter.RateLimitTimeout e) {
-                calls.giveBack(threads);
+                calls.giveBack(block.size());
+                for (int k : block) {
+                    results[k] = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED, e.getMessage(), true, null);
+                }
                 while (!pending.isEmpty()) {
                     results[pending.poll()] = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED,
                             e.getMessage(), true, null);
                 }
                 continue;
             }
-            List<Integer> block = new ArrayList<>();
-            for (int j = 0; j < slots.atNanos().length && j < threads && !pending.isEmpty(); j++) {
-                block.add(pending.poll());
+            // never fewer slots than asked for; should it happen, the rest wait for the next block
+            for (int j = block.size() - 1; j >= slots.count(); j--) {
+                pending.addFirst(block.remove(j));
+                calls.giveBack(1);
             }
-            calls.giveBack(threads - block.size());
-            claims.dispatching(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
-                    "ses-" + UUID.randomUUID());
+            SendRateLimiter.Slots reserved = slots;
             long lastSlot = asked;
             for (int j = 0; j < block.size(); j++) {
                 int k = block.get(j);
@@ -219,11 +231,12 @@ public class SesProvider implements EmailProvider {
                 Owned o = owned.get(k);
                 SesEmailSender.Prepared message = prepared[k];
                 // each call waits for its own slot on a pool thread, so that it goes on the wire from there at once
-                inFlight.add(new InFlight(k, slot, calls.submit(() -> call(o, message, slot, asked, organizationId,
-                        rate))));
+                inFlight.add(new InFlight(k, slot, calls.submit(() -> call(o, message, slot, reserved, asked,
+                        organizationId, rate))));
             }
-            // the next block is reserved as this one's last slot comes, so the account is never booked far ahead
-            sleepUntil(lastSlot - RESERVE_AHEAD_NANOS);
+            // the next block is reserved as this one's last slot comes (less the lead its slots will be placed
+            // with), so the account is never booked far ahead
+            sleepUntil(lastSlot - RESERVE_AHEAD_NANOS - limiter.leadNanos());
         }
         return List.of(results);
     }
@@ -235,9 +248,9 @@ public class SesProvider implements EmailProvider {
      * One SES call on a pool thread: waits for its slot, checks the route again (a change to the organization's
      * senders applies from its next message), and sends, holding the slot for the client's on-the-wire check.
      */
-    private SendResult call(Owned o, SesEmailSender.Prepared message, long slot, long asked, String organizationId,
-                            double rate) {
-        if (!limiter.await(slot)) {
+    private SendResult call(Owned o, SesEmailSender.Prepared message, long slot, SendRateLimiter.Slots reserved,
+                            long asked, String organizationId, double rate) {
+        if (!limiter.await(slot, reserved)) {
             RateSlot.release();
             return MISSED;
         }

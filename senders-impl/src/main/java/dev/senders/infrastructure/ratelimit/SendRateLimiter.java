@@ -34,6 +34,9 @@ import java.util.logging.Logger;
  * (PT0.015S) after its slot, when its sender wakes up ({@link #await}) or just before it goes on the wire
  * ({@link RateSlot}), gives its slot up and its sender reserves another: sent late, it would arrive too close to the
  * requests after it.
+ A reservation places its first slot ahead of the database's "now" by the time senders of this instance
+ * recently took from the placement to being ready for the slot ({@link SlotLead}), so that on a busy machine a slot is
+ * not already stale when its sender gets it.
  *
  * <p><b>Given-up slots are recovered where the limit has room</b> ({@link #missed}). A given-up slot becomes a credit
  * of the account; while credits last and the account is booked ahead, a reservation gets one recovered slot placed now,
@@ -95,7 +98,7 @@ public class SendRateLimiter {
      * Slots reserved for one sender, ascending, on {@link System#nanoTime()}. Regular slots are 1/rate apart; a
      * recovered one (see the class comment) may come first, closer to the next.
      */
-    public record Slots(long[] atNanos) {
+    public record Slots(long[] atNanos, long placedNanos) {
         public int count() {
             return atNanos.length;
         }
@@ -104,6 +107,14 @@ public class SendRateLimiter {
     @PostConstruct
     void init() {
         schedule = new SlotSchedule(dataSource, System::nanoTime, maxLateness, reservationWindow);
+    }
+
+    /**
+     * The most slots one reservation at this rate gets: max(1, floor(rate x reservation-window)). A reservation gets
+     * all the slots it asks for up to this, or none ({@link RateLimitTimeout}).
+     */
+    public int mostAtOnce(ProviderName provider, double ratePerSecond) {
+        return schedule.mostAtOnce(account(provider, ratePerSecond));
     }
 
     /** The most of a provider's rate one organization may take while another one sends too (1: no such limit). */
@@ -141,7 +152,7 @@ public class SendRateLimiter {
                 throw new RateLimitUnavailable();
             }
             if (answer instanceof SlotSchedule.Reserved reserved) {
-                return new Slots(reserved.atNanos());
+                return new Slots(reserved.atNanos(), reserved.placedNanos());
             }
             if (answer instanceof SlotSchedule.Gated gated) {
                 // the organization's turn is booked: at it, the account's slots without the organization
@@ -160,6 +171,20 @@ public class SendRateLimiter {
      */
     public boolean await(long slotAtNanos) {
         return schedule.await(slotAtNanos);
+    }
+
+    /**
+     * {@link #await(long)} for a slot of {@code slots}: also tells the schedule how long after the database placed
+     * them this sender was ready, so that later reservations place their slots that far ahead and they are not stale
+     * when they arrive ({@link SlotLead}).
+     */
+    public boolean await(long slotAtNanos, Slots slots) {
+        return schedule.await(slotAtNanos, slots.placedNanos());
+    }
+
+    /** How far ahead of the database's clock this instance's next reservation places its first slot. */
+    public long leadNanos() {
+        return schedule.leadNanos();
     }
 
     /** The latest {@link System#nanoTime()} a request of that slot may go on the wire (slot + max-lateness). */
@@ -188,8 +213,9 @@ public class SendRateLimiter {
         long started = System.nanoTime();
         long deadline = started + maxWait.toNanos();
         while (true) {
-            long slot = reserve(provider, organizationId, ratePerSecond, 1, deadline).atNanos()[0];
-            if (await(slot)) {
+            Slots slots = reserve(provider, organizationId, ratePerSecond, 1, deadline);
+            long slot = slots.atNanos()[0];
+            if (await(slot, slots)) {
                 return Duration.ofNanos(System.nanoTime() - started);
             }
             missed(provider, ratePerSecond, slot);

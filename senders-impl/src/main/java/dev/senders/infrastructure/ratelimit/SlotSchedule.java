@@ -37,8 +37,8 @@ public final class SlotSchedule {
 
     private static final Logger LOG = Logger.getLogger(SlotSchedule.class.getName());
 
-    private static final String RESERVE = "select slots, first_at, extra_at, gate_at, now_at from senders_rate_reserve("
-            + "?::text, ?::bigint, ?::integer, ?::bigint, ?::bigint, ?::text, ?::bigint)";
+    private static final String RESERVE = "select slots, first_at, extra_at, gate_at, now_at, placed_at from senders_rate_reserve("
+            + "?::text, ?::bigint, ?::integer, ?::bigint, ?::bigint, ?::text, ?::bigint, ?::bigint)";
     private static final String CLOCK = "select senders_rate_clock()";
     private static final String GIVE_BACK = """
             update senders_rate_slots
@@ -76,8 +76,10 @@ public final class SlotSchedule {
      * @param atMicros        the same on the database's clock (microseconds since the epoch)
      * @param clockErrorNanos the most the slots may look later than they are on this instance's clock (the round
      *                        trip of the clock reading that converted them)
+     * @param placedNanos     when the database placed them, on this instance's clock (never earlier than it was): a
+     *                        sender reports how long after it it was ready ({@link #await(long, long)})
      */
-    public record Reserved(long[] atNanos, long[] atMicros, boolean recovered, long clockErrorNanos)
+    public record Reserved(long[] atNanos, long[] atMicros, boolean recovered, long clockErrorNanos, long placedNanos)
             implements Answer {
     }
 
@@ -102,6 +104,7 @@ public final class SlotSchedule {
     private final long maxLatenessNanos;
     private final double windowSeconds;
     private final DatabaseClock dbClock = new DatabaseClock();
+    private final SlotLead lead = new SlotLead();
 
     /**
      * @param clock             this instance's clock, in nanoseconds ({@link System#nanoTime()})
@@ -146,6 +149,7 @@ public final class SlotSchedule {
             s.setString(6, organization == null ? null : organization.key());
             s.setLong(7, organization == null ? 0 : organization.spacingMicros());
             long asking = clock.getAsLong();
+            s.setLong(8, leadNanos(asking) / 1000);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 int slots = rs.getInt(1);
@@ -178,7 +182,8 @@ public final class SlotSchedule {
                 for (int k = 0; k < n; k++) {
                     nanos[k] = DatabaseClock.local(reading, micros[k]);
                 }
-                return new Reserved(nanos, micros, recovered, reading.roundTrip());
+                return new Reserved(nanos, micros, recovered, reading.roundTrip(),
+                        DatabaseClock.local(reading, rs.getLong(6)));
             }
         }
     }
@@ -210,6 +215,30 @@ public final class SlotSchedule {
         }
         RateSlot.hold(sendBy(slotAtNanos));
         return true;
+    }
+
+    /**
+     * {@link #await(long)} for a slot of a reservation the database placed at {@code placedNanos}
+     * ({@link Reserved#placedNanos}): the time from then to now, when the sender is ready for the slot, is what the
+     * next reservations place their first slot ahead by ({@link SlotLead}).
+     */
+    public boolean await(long slotAtNanos, long placedNanos) {
+        long ready = clock.getAsLong();
+        lead.observe(ready, ready - placedNanos);
+        return await(slotAtNanos);
+    }
+
+    /** How far ahead of the database's clock the next reservation places its first slot (see {@link SlotLead}). */
+    public long leadNanos() {
+        return leadNanos(clock.getAsLong());
+    }
+
+    /**
+     * The longest recent delay less half of max-lateness: a sender ready up to that much after its slot is still in
+     * time, and every millisecond of lead delays the slots of a sender that is ready sooner.
+     */
+    private long leadNanos(long now) {
+        return Math.max(0, lead.nanos(now) - maxLatenessNanos / 2);
     }
 
     /** The latest moment a request of this slot may go on the wire. */

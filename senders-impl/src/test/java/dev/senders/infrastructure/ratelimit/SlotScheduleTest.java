@@ -287,6 +287,44 @@ class SlotScheduleTest {
         assertThatCode(RateSlot::claim).as("no slot held").doesNotThrowAnyException();
     }
 
+    /**
+     * Bench figure 15.2's loop: a sender that is ready only 40 ms after the database placed its slot (a busy machine)
+     * finds it stale and gives it up; the instance's next reservation places its slots that far ahead, and the same
+     * sender is then in time for them.
+     */
+    @Test
+    void aSenderSlowToBeReadyHasItsNextSlotsPlacedThatFarAhead() throws Exception {
+        SlotSchedule schedule = Instance.withClockOffset(0).schedule();
+        SlotSchedule.Bucket account = account(100);
+        long ready = TimeUnit.MILLISECONDS.toNanos(40);
+
+        SlotSchedule.Reserved first = (SlotSchedule.Reserved) schedule.reserve(account, RecoveryBudget.NONE, null, 1,
+                MAX_WAIT);
+        assertThat(first.atNanos()[0] - first.placedNanos()).as("an idle account's slot, placed at once")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(5));
+        sleepUntil(first.placedNanos() + ready);
+        assertThat(schedule.await(first.atNanos()[0], first.placedNanos())).as("stale when its sender is ready")
+                .isFalse();
+        // half of max-lateness is left as slack: a sender that much late is still in time
+        long slack = LATENESS.toNanos() / 2;
+        assertThat(schedule.leadNanos()).isGreaterThanOrEqualTo(ready - slack);
+
+        Thread.sleep(50); // the account is idle again: its next free slot has passed
+        SlotSchedule.Reserved second = (SlotSchedule.Reserved) schedule.reserve(account, RecoveryBudget.NONE, null, 1,
+                MAX_WAIT);
+        assertThat(second.atNanos()[0] - second.placedNanos()).as("placed the lead ahead")
+                .isGreaterThanOrEqualTo(ready - slack - second.clockErrorNanos());
+        sleepUntil(second.placedNanos() + ready);
+        assertThat(schedule.await(second.atNanos()[0], second.placedNanos())).as("in time now").isTrue();
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
     @Test
     void anInterruptedSenderSendsNothing() {
         SlotSchedule schedule = Instance.withClockOffset(0).schedule();
