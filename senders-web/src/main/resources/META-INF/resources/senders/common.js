@@ -30,12 +30,23 @@ window.SendersCommon = (() => {
     requestAnimationFrame(() => { region.textContent = message; });
   }
 
+  /** A failed request: its HTTP status, its problem+json, and Retry-After in seconds (0 without one). */
   class ApiError extends Error {
-    constructor(status, problem) {
+    constructor(status, problem, retryAfter = 0) {
       super(problem.detail || problem.title || ('The request failed (HTTP ' + status + ').'));
       this.status = status;
       this.problem = problem;
+      this.retryAfter = retryAfter;
     }
+  }
+
+  /** Retry-After in seconds: a number of seconds or an HTTP date; 0 when absent or unreadable. */
+  function retryAfterSeconds(header) {
+    if (!header) return 0;
+    const text = header.trim();
+    if (/^\d+$/.test(text)) return Number(text);
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? 0 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
   }
 
   function redirectToLogin() {
@@ -70,7 +81,10 @@ window.SendersCommon = (() => {
         data = null;
       }
     }
-    if (!response.ok) throw new ApiError(response.status, data && typeof data === 'object' ? data : {});
+    if (!response.ok) {
+      throw new ApiError(response.status, data && typeof data === 'object' ? data : {},
+        retryAfterSeconds(response.headers.get('Retry-After')));
+    }
     return data;
   }
 
@@ -227,6 +241,6 @@ window.SendersCommon = (() => {
 
   setInterval(refreshRelativeTimes, 30000);
 
-  return {$, el, announce, api, ApiError, relativeTime, timeElement, exactTime, breakable, address, domain,
+  return {$, el, announce, api, ApiError, relativeTime, timeElement, exactTime, exactFormat, breakable, address, domain,
     trapFocus, closeOnBackdrop, sandboxBanner};
 })();

@@ -14,19 +14,7 @@
   const count = new Intl.NumberFormat();
   const when = new Intl.DateTimeFormat(undefined, {dateStyle: 'medium', timeStyle: 'short'});
 
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key === 'text') node.textContent = value;
-      else node.setAttribute(key, String(value));
-    }
-    for (const child of children) {
-      if (child !== null && child !== undefined) node.append(child);
-    }
-    return node;
-  }
+  const {el} = window.SendersCommon;
 
   const has = (object, key) => object !== null && Object.prototype.hasOwnProperty.call(object, key);
   const label = (map, key) => (has(map, key) ? map[key] : String(key));

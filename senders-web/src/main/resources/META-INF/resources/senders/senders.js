@@ -45,119 +45,9 @@
   const addressOf = (sender) => window.SendersCommon.address(sender.emailAddress, sender.emailAddressUnicode);
   const readable = (sender) => sender.emailAddressUnicode || sender.emailAddress;
 
-  /** Creates an element. props: class, text, attributes (strings), dataset via data-*; children: nodes or text. */
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === 'class') node.className = value;
-      else if (key === 'text') node.textContent = value;
-      else node.setAttribute(key, value === true ? '' : String(value));
-    }
-    for (const child of children) {
-      if (child !== null && child !== undefined) node.append(child);
-    }
-    return node;
-  }
-
-  function announce(message) {
-    const region = $('sr-status');
-    region.textContent = '';
-    // a fresh text node, so that the same message is announced again
-    requestAnimationFrame(() => { region.textContent = message; });
-  }
-
-  // ---------------------------------------------------------------------------------------------------- API
-
-  class ApiError extends Error {
-    constructor(status, problem, retryAfter = 0) {
-      super(problem.detail || problem.title || ('The request failed (HTTP ' + status + ').'));
-      this.status = status;
-      this.problem = problem;
-      this.retryAfter = retryAfter;
-    }
-  }
-
-  /** Retry-After in seconds: a number of seconds or an HTTP date; 0 when absent or unreadable. */
-  function retryAfterSeconds(header) {
-    if (!header) return 0;
-    const text = header.trim();
-    if (/^\d+$/.test(text)) return Number(text);
-    const date = Date.parse(text);
-    return Number.isNaN(date) ? 0 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-  }
-
-  /** The login page wants a path inside the application (it adds the context path itself). */
-  function redirectToLogin() {
-    const path = location.pathname;
-    const at = path.lastIndexOf('/senders/');
-    const next = (at >= 0 ? path.substring(at) : '/senders/') + location.search;
-    location.assign('../login.html?next=' + encodeURIComponent(next));
-  }
-
-  async function api(path, options = {}) {
-    const headers = {'Accept': 'application/json, application/problem+json', 'X-Requested-With': 'XMLHttpRequest'};
-    const init = {method: options.method || 'GET', credentials: 'same-origin', cache: 'no-store', headers};
-    if (options.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(options.body);
-    }
-    let response;
-    try {
-      response = await fetch('../api/' + path, init);
-    } catch (e) {
-      throw new ApiError(0, {detail: 'The server could not be reached. Check your connection and try again.'});
-    }
-    if (response.status === 401) {
-      redirectToLogin();
-      throw new ApiError(401, {detail: 'Your session has ended. Please sign in again.'});
-    }
-    let data = null;
-    if (response.status !== 204 && (response.headers.get('Content-Type') || '').includes('json')) {
-      try {
-        data = await response.json();
-      } catch (e) {
-        data = null;
-      }
-    }
-    if (!response.ok) {
-      throw new ApiError(response.status, data && typeof data === 'object' ? data : {},
-        retryAfterSeconds(response.headers.get('Retry-After')));
-    }
-    return data;
-  }
-
-  // ----------------------------------------------------------------------------------------- formatting
-
-  const relativeFormat = new Intl.RelativeTimeFormat('en', {numeric: 'always'});
-  const exactFormat = new Intl.DateTimeFormat(undefined, {dateStyle: 'medium', timeStyle: 'long'});
-  const UNITS = [
-    ['year', 365 * 24 * 3600], ['month', 30 * 24 * 3600], ['week', 7 * 24 * 3600],
-    ['day', 24 * 3600], ['hour', 3600], ['minute', 60]
-  ];
-
-  function relativeTime(date, now = Date.now()) {
-    const seconds = Math.round((now - date.getTime()) / 1000);
-    if (seconds < 45) return 'just now';
-    for (const [unit, size] of UNITS) {
-      if (seconds >= size) return relativeFormat.format(-Math.floor(seconds / size), unit);
-    }
-    return relativeFormat.format(-1, 'minute');
-  }
-
-  function timeElement(iso) {
-    const date = iso ? new Date(iso) : null;
-    if (!date || Number.isNaN(date.getTime())) return el('span', {class: 'muted', text: '—'});
-    return el('time', {datetime: date.toISOString(), title: exactFormat.format(date), 'data-relative': ''},
-      relativeTime(date));
-  }
-
-  function refreshRelativeTimes() {
-    const now = Date.now();
-    for (const node of document.querySelectorAll('time[data-relative]')) {
-      node.textContent = relativeTime(new Date(node.getAttribute('datetime')), now);
-    }
-  }
+  // the pages' shared helpers (common.js): elements, the API with its problem+json errors and the login on 401, times
+  // (kept fresh by common.js)
+  const {el, announce, api, timeElement, relativeTime, exactFormat} = window.SendersCommon;
 
   /** "Last checked" as relative time (kept fresh) and the exact time; "not yet" without one. */
   function checkedAt(iso) {
@@ -1245,5 +1135,4 @@
   }).catch(() => { /* the banners are optional */ });
 
   loadPage(1);
-  setInterval(refreshRelativeTimes, 30000);
 })();

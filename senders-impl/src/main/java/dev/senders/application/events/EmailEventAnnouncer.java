@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
+import java.util.List;
+
 /**
  * Tells the host what a stored notification's events were: {@link EmailBounced}, {@link EmailComplained},
  * {@link EmailDelivered}, {@link EmailOpened} and {@link EmailClicked}, for each event of a message the module sent
@@ -39,28 +41,37 @@ public class EmailEventAnnouncer {
     @Inject
     Event<EmailClicked> clicked;
 
+    /** The events of a stored SES notification ({@code ses-event.observer-failed} logged for a failed observer). */
     public void announce(StoredNotification stored) {
-        if (!stored.fresh() || stored.organizationId() == null) {
+        announce("ses-event", stored.fresh(), stored.organizationId(), stored.campaignId(), stored.sesMessageId(),
+                stored.events());
+    }
+
+    /**
+     * The events of one stored provider notification: nothing unless it is {@code fresh} (not a duplicate) and of a
+     * message the module sent ({@code organizationId} known); {@code messageId} is the provider's (SES's message id,
+     * Resend's email id). A failed observer is logged as {@code <source>.observer-failed}.
+     */
+    public void announce(String source, boolean fresh, String organizationId, String campaignId, String messageId,
+                         List<SesEvent> events) {
+        if (!fresh || organizationId == null) {
             return;
         }
-        for (SesEvent e : stored.events()) {
+        for (SesEvent e : events) {
             if (e.recipient() == null) {
                 continue;
             }
             try {
-                fire(stored, e);
+                fire(organizationId, campaignId, messageId, e);
             } catch (RuntimeException failed) {
-                EVENTS.warning("ses-event.observer-failed").organization(stored.organizationId())
-                        .field("type", e.kind().wire()).field("sesMessageId", stored.sesMessageId())
+                EVENTS.warning(source + ".observer-failed").organization(organizationId)
+                        .field("type", e.kind().wire()).field("messageId", messageId)
                         .field("error", failed.getClass().getName()).log();
             }
         }
     }
 
-    private void fire(StoredNotification n, SesEvent e) {
-        String org = n.organizationId();
-        String campaign = n.campaignId();
-        String messageId = n.sesMessageId();
+    private void fire(String org, String campaign, String messageId, SesEvent e) {
         switch (e.kind()) {
             case BOUNCE -> bounced.fire(new EmailBounced(org, campaign, messageId, e.recipient(), e.bounceType(),
                     e.bounceSubType(), e.detail(), e.permanentBounce(), e.occurredAt()));

@@ -6,13 +6,11 @@ import dev.senders.api.events.EmailComplained;
 import dev.senders.api.events.EmailDelivered;
 import dev.senders.api.events.EmailOpened;
 import dev.senders.application.error.SendersProblem;
-import dev.senders.application.events.SesNotification.SesEvent;
 import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import dev.senders.infrastructure.resend.ResendWebhookRejected;
 import dev.senders.infrastructure.resend.ResendWebhookSignatures;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
@@ -42,19 +40,7 @@ public class ResendEventsWebhook {
     SendersMetrics metrics;
 
     @Inject
-    Event<EmailBounced> bounced;
-
-    @Inject
-    Event<EmailComplained> complained;
-
-    @Inject
-    Event<EmailDelivered> delivered;
-
-    @Inject
-    Event<EmailOpened> opened;
-
-    @Inject
-    Event<EmailClicked> clicked;
+    EmailEventAnnouncer announcer;
 
     public enum Outcome {
         ACCEPTED, DUPLICATE;
@@ -88,39 +74,9 @@ public class ResendEventsWebhook {
             throw new SendersProblem(reason.status(), reason.wire(), reason.status() == 403 ? "Forbidden"
                     : "Bad Request", e.getMessage());
         }
-        announce(stored);
+        // the host's events, once the record is committed; an observer's failure does not undo it
+        announcer.announce("resend-event", stored.fresh(), stored.organizationId(), stored.campaignId(),
+                stored.emailId(), stored.events());
         return stored.fresh() ? Outcome.ACCEPTED : Outcome.DUPLICATE;
-    }
-
-    /** The host's events, once the record is committed; an observer's failure does not undo it. */
-    private void announce(ResendEventRecorder.Stored stored) {
-        if (!stored.fresh() || stored.organizationId() == null) {
-            return;
-        }
-        String org = stored.organizationId();
-        String campaign = stored.campaignId();
-        String messageId = stored.emailId();
-        for (SesEvent e : stored.events()) {
-            if (e.recipient() == null) {
-                continue;
-            }
-            try {
-                switch (e.kind()) {
-                    case BOUNCE -> bounced.fire(new EmailBounced(org, campaign, messageId, e.recipient(),
-                            e.bounceType(), e.bounceSubType(), e.detail(), e.permanentBounce(), e.occurredAt()));
-                    case COMPLAINT -> complained.fire(new EmailComplained(org, campaign, messageId, e.recipient(),
-                            e.detail(), e.occurredAt()));
-                    case DELIVERY -> delivered.fire(new EmailDelivered(org, campaign, messageId, e.recipient(),
-                            e.occurredAt()));
-                    case OPEN -> opened.fire(new EmailOpened(org, campaign, messageId, e.recipient(),
-                            e.occurredAt()));
-                    case CLICK -> clicked.fire(new EmailClicked(org, campaign, messageId, e.recipient(), e.detail(),
-                            e.occurredAt()));
-                }
-            } catch (RuntimeException failed) {
-                EVENTS.warning("resend-event.observer-failed").organization(org).field("type", e.kind().wire())
-                        .field("emailId", messageId).field("error", failed.getClass().getName()).log();
-            }
-        }
     }
 }

@@ -245,25 +245,29 @@ public class SesProvider implements EmailProvider {
     private static final long RESERVE_AHEAD_NANOS = 10_000_000L;
 
     /**
-     * One SES call on a pool thread: waits for its slot, checks the route again (a change to the organization's
-     * senders applies from its next message), and sends, holding the slot for the client's on-the-wire check.
+     * One SES call on a pool thread: checks the route again (a change to the organization's senders applies from its
+     * next message), waits for its slot and sends at once, holding the slot for the client's on-the-wire check. Nothing
+     * else runs between the wake-up and the wire (the route's data-grid read and the stage timers come before and
+     * after): measured in ClusterIT, most slots given up at 14 a second were lost there, the thread awake in time and
+     * the request 15-27 ms after its slot.
      */
     private SendResult call(Owned o, SesEmailSender.Prepared message, long slot, SendRateLimiter.Slots reserved,
                             long asked, String organizationId, double rate) {
+        ProviderRouting.Route route = routing.route(organizationId, o.outgoing().message().from());
+        if (route.provider() != ProviderName.SES) {
+            limiter.missed(ProviderName.SES, rate, slot); // the slot goes back unused
+            return REROUTE;
+        }
         if (!limiter.await(slot, reserved)) {
             RateSlot.release();
             return MISSED;
         }
-        metrics.sendStage(ProviderName.SES.wire(), "rate", System.nanoTime() - asked);
         long calling = System.nanoTime();
         try {
-            ProviderRouting.Route route = routing.route(organizationId, o.outgoing().message().from());
-            if (route.provider() != ProviderName.SES) {
-                limiter.missed(ProviderName.SES, rate, slot); // the slot goes back unused
-                return REROUTE;
-            }
             SendResult result = sender.send(message);
-            metrics.sendStage(ProviderName.SES.wire(), "provider", System.nanoTime() - calling);
+            long done = System.nanoTime();
+            metrics.sendStage(ProviderName.SES.wire(), "rate", calling - asked);
+            metrics.sendStage(ProviderName.SES.wire(), "provider", done - calling);
             return result;
         } catch (RateSlot.Missed late) {
             return MISSED;

@@ -10,7 +10,8 @@ package dev.senders.infrastructure.ratelimit;
  * them up and reserved again, which loaded the database further: at a rate limit far above what the machine can send
  * (bench figure 15.2, 100,000/s) that loop reached 29 given-up slots a message. Placed this far ahead, a slot comes
  * when its sender is ready. Placing a slot later never breaks the limit (slots stay 1/rate apart); it only delays the
- * sends of an account that is not booked ahead by this lead.
+ * sends of an account that is not booked ahead by this lead, and leaves that time unused. So {@link SlotSchedule} places
+ * slots ahead only where they are closer together than max-lateness (above about 67 a second at PT0.015S).
  *
  * <p>The estimate is TCP's retransmission timer's (RFC 6298): a smoothed mean of the delays plus twice their
  * smoothed deviation (the caller subtracts the lateness a request may have anyway), so one slow wake-up (a garbage

@@ -149,7 +149,10 @@ public final class SlotSchedule {
             s.setString(6, organization == null ? null : organization.key());
             s.setLong(7, organization == null ? 0 : organization.spacingMicros());
             long asking = clock.getAsLong();
-            s.setLong(8, leadNanos(asking) / 1000);
+            // ahead only where slots are closer together than max-lateness: there the slots behind a stale one are
+            // stale too, and its sender gives them all up. At lower rates a slot placed at "now" is free and only
+            // that one is at risk; placing it later would leave the account's time before it unused
+            s.setLong(8, spacing * 1000 < maxLatenessNanos ? leadNanos(asking) / 1000 : 0);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 int slots = rs.getInt(1);

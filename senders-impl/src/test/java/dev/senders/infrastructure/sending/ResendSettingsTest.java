@@ -1,20 +1,14 @@
 package dev.senders.infrastructure.sending;
 
+import dev.senders.infrastructure.MapConfig;
 import dev.senders.sandbox.ResendStub;
 import dev.senders.api.sending.EmailMessage;
 import jakarta.ws.rs.client.Client;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.eclipse.microprofile.config.spi.Converter;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,42 +108,5 @@ class ResendSettingsTest {
         ResendSettings settings = new ResendSettings();
         settings.config = new MapConfig(values);
         return settings;
-    }
-
-    record MapConfig(Map<String, String> values) implements Config {
-        @Override
-        public <T> T getValue(String name, Class<T> type) {
-            return getOptionalValue(name, type).orElseThrow(() -> new NoSuchElementException(name));
-        }
-
-        @Override
-        public ConfigValue getConfigValue(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
-            return Optional.ofNullable(values.get(name)).filter(v -> !v.isEmpty()).map(type::cast);
-        }
-
-        @Override
-        public Iterable<String> getPropertyNames() {
-            return values.keySet();
-        }
-
-        @Override
-        public Iterable<ConfigSource> getConfigSources() {
-            return List.of();
-        }
-
-        @Override
-        public <T> Optional<Converter<T>> getConverter(Class<T> type) {
-            return Optional.empty();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw new IllegalArgumentException();
-        }
     }
 }

@@ -26,8 +26,10 @@ import javax.sql.DataSource;
         password = "${MPCONFIG=senders.db.password}",
         minPoolSize = 1,
         maxPoolSize = 16,
-        // as the module's (SendersDatabase): validated connections, so a database restart is survived
+        // as the module's (SendersDatabase): validated connections (each at most once every 2 s), so a database restart
+        // is survived
         properties = {"fish.payara.is-connection-validation-required=true",
+                "fish.payara.validate-atmost-once-period-in-seconds=2",
                 "fish.payara.connection-validation-method=custom-validation",
                 "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.JDBC40ConnectionValidation",
                 "fish.payara.fail-all-connections=true"})
