@@ -999,9 +999,14 @@ public final class Bench {
             row(new String[]{"15.1b Resend pacing (answers of 429 from a stub enforcing 2 requests in every sliding"
                     + " second)", String.valueOf(throttled), "0", "-", "0",
                     String.format(Locale.ROOT, "%d requests during the %d-recipient campaign, at most %d in any 1 s;"
-                                    + " the 200-recipient warm-up before it: %d requests, %d answers of 429",
+                                    + " the 200-recipient warm-up before it: %d requests, %d answers of 429; ms between"
+                                    + " consecutive requests at the stub: min %d, %s",
                             requests.size(), resendCount, at.isEmpty() ? 0 : maxInAnySecond(at), warm.size(),
-                            warm.stream().filter(r -> r.status() == 429).count())});
+                            warm.stream().filter(r -> r.status() == 429).count(),
+                            java.util.stream.IntStream.range(1, at.size())
+                                    .mapToLong(i -> (at.get(i) - at.get(i - 1)) / 1_000_000).min().orElse(0),
+                            java.util.stream.IntStream.range(1, at.size())
+                                    .mapToObj(i -> String.valueOf((at.get(i) - at.get(i - 1)) / 1_000_000)).toList())});
         } finally {
             resend.enforceRateLimit(false);
         }
@@ -1014,7 +1019,7 @@ public final class Bench {
     }
 
     /** Resend's headroom in the module ({@code senders.rate.resend.headroom}, its default). */
-    private static final double RESEND_HEADROOM = 0.95;
+    private static final double RESEND_HEADROOM = 0.92;
 
     private long runResendCampaign(Http api, String from, int n, String label) throws Exception {
         long id = createCampaign(api, from, recipients(n, label)).getJsonNumber("id").longValue();

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 
 /**
  * The send rate each provider allows, and the rate the module enforces: the limit times the provider's headroom
- * ({@link RateHeadroom}: 0.97 for SES, 0.95 for Resend). SES's limit is GetSendQuota's MaxSendRate (the whole AWS
+ * ({@link RateHeadroom}: 0.97 for SES, 0.92 for Resend). SES's limit is GetSendQuota's MaxSendRate (the whole AWS
  * account's), read again every {@code senders.rate.ses.refresh} (PT5M), unless {@code senders.rate.ses.per-second}
  * fixes it; Resend's is {@code senders.rate.resend.per-second} (2 requests a second, Resend's default team limit).
  *

@@ -202,16 +202,19 @@ public class ResendProvider implements EmailProvider {
                 .toList();
         claims.dispatching(token, request.members().stream().map(k -> owned.get(k).outgoing()).toList(),
                 request.storedKey() == null ? BATCH + "unkeyed" : request.storedKey());
+        // checked and built before the slot: at the slot, only the POST is left
+        ResendEmailSender.PreparedRequest prepared = request.one() ? sender.prepareOne(messages.get(0), request.key())
+                : sender.prepareBatch(messages, request.key());
         int throttles = 0;
         int timeouts = 0;
         int inProgress = 0;
         while (true) {
-            if (!awaitSlot(organizationId, request.members(), results)) {
+            // a request that will not be made takes no slot
+            if (prepared.refused() == null && !awaitSlot(organizationId, request.members(), results)) {
                 return;
             }
             long calling = System.nanoTime();
-            RequestOutcome outcome = request.one() ? sender.sendOne(messages.get(0), request.key())
-                    : sender.sendBatch(messages, request.key());
+            RequestOutcome outcome = sender.send(prepared, request.key());
             metrics.sendStage(ProviderName.RESEND.wire(), "provider", System.nanoTime() - calling, messages.size());
             switch (outcome.kind()) {
                 case ACCEPTED -> {

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The share of each provider's own limit the module uses: {@code senders.rate.ses.headroom} (0.97 of SES's
- * MaxSendRate) and {@code senders.rate.resend.headroom} (0.95 of Resend's requests a second). Below the limit, so that
+ * MaxSendRate) and {@code senders.rate.resend.headroom} (0.92 of Resend's requests a second). Below the limit, so that
  * requests reaching the provider a little unevenly (a late wake-up, the network) never put more than the limit in one
  * second. The enforced rate is the limit times this; the rate limiter also derives the limit back from it.
  */
@@ -19,12 +19,12 @@ public class RateHeadroom {
 
     /** For the container's proxy only. */
     protected RateHeadroom() {
-        this(0.97, 0.95);
+        this(0.97, 0.92);
     }
 
     @Inject
     public RateHeadroom(@ConfigProperty(name = "senders.rate.ses.headroom", defaultValue = "0.97") double ses,
-                        @ConfigProperty(name = "senders.rate.resend.headroom", defaultValue = "0.95") double resend) {
+                        @ConfigProperty(name = "senders.rate.resend.headroom", defaultValue = "0.92") double resend) {
         this.ses = check("senders.rate.ses.headroom", ses);
         this.resend = check("senders.rate.resend.headroom", resend);
     }

@@ -211,16 +211,40 @@ public final class ResendEmailSender {
      * @throws IllegalArgumentException when the key is not 1-256 printable ASCII characters
      */
     public RequestOutcome sendOne(EmailMessage message, String idempotencyKey) {
+        return send(prepareOne(message, idempotencyKey), idempotencyKey);
+    }
+
+    /**
+     * A request checked and built ahead of its rate-limit slot, so that at the slot only the POST is left (building
+     * and checking 100 emails' JSON took tens of milliseconds on a busy machine, enough to put a request next to the
+     * one after it: bench figure 15.1b). {@code refused}: no request is to be made, and this is the outcome.
+     */
+    public record PreparedRequest(String path, String body, int emails, RequestOutcome refused) {
+        static PreparedRequest refusing(RequestOutcome outcome) {
+            return new PreparedRequest(null, null, 0, outcome);
+        }
+    }
+
+    /** {@link #sendOne}, up to the request: checked and built, not sent. */
+    public PreparedRequest prepareOne(EmailMessage message, String idempotencyKey) {
         Objects.requireNonNull(message, "message");
         checkKey(idempotencyKey);
         if (apiKey == null) {
-            return notConfigured();
+            return PreparedRequest.refusing(notConfigured());
         }
         Optional<String> invalid = invalid(message);
         if (invalid.isPresent()) {
-            return RequestOutcome.failed(RequestOutcome.Kind.INVALID, invalid.get());
+            return PreparedRequest.refusing(RequestOutcome.failed(RequestOutcome.Kind.INVALID, invalid.get()));
         }
-        return post("emails", email(message).toString(), idempotencyKey, 1);
+        return new PreparedRequest("emails", email(message).toString(), 1, null);
+    }
+
+    /** Sends a prepared request (or answers its refusal); never throws for provider failures. */
+    public RequestOutcome send(PreparedRequest request, String idempotencyKey) {
+        if (request.refused() != null) {
+            return request.refused();
+        }
+        return post(request.path(), request.body(), idempotencyKey, request.emails());
     }
 
     /**
@@ -236,21 +260,27 @@ public final class ResendEmailSender {
      *                                  1-256 printable ASCII characters
      */
     public RequestOutcome sendBatch(List<EmailMessage> messages, String idempotencyKey) {
+        return send(prepareBatch(messages, idempotencyKey), idempotencyKey);
+    }
+
+    /** {@link #sendBatch}, up to the request: checked and built, not sent. */
+    public PreparedRequest prepareBatch(List<EmailMessage> messages, String idempotencyKey) {
         Objects.requireNonNull(messages, "messages");
         if (messages.isEmpty() || messages.size() > MAX_BATCH) {
             throw new IllegalArgumentException("a Resend batch has 1 to " + MAX_BATCH + " emails, not " + messages.size());
         }
         checkKey(idempotencyKey);
         if (apiKey == null) {
-            return notConfigured();
+            return PreparedRequest.refusing(notConfigured());
         }
         for (int i = 0; i < messages.size(); i++) {
             Optional<String> invalid = invalid(messages.get(i));
             if (invalid.isPresent()) {
-                return new RequestOutcome(RequestOutcome.Kind.INVALID, List.of(), invalid.get(), null, i);
+                return PreparedRequest.refusing(
+                        new RequestOutcome(RequestOutcome.Kind.INVALID, List.of(), invalid.get(), null, i));
             }
         }
-        return post("emails/batch", batchBody(messages), idempotencyKey, messages.size());
+        return new PreparedRequest("emails/batch", batchBody(messages), messages.size(), null);
     }
 
     /**

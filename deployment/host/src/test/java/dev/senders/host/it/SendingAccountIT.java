@@ -89,11 +89,11 @@ class SendingAccountIT {
             assertThat(limits.getJsonNumber("organizationShare").doubleValue()).isEqualTo(0.8);
             assertThat(limits.getInt("recipientsPerMessage")).isEqualTo(1);
             JsonObject resend = limits.getJsonObject("resend");
-            // the enforced rate: Resend's limit times the default headroom, 0.95
+            // the enforced rate: Resend's limit times the default headroom, 0.92
             assertThat(resend.getJsonNumber("ratePerSecond").doubleValue())
-                    .isCloseTo(TestEnvironment.RESEND_RATE * 0.95, org.assertj.core.data.Offset.offset(1e-9));
+                    .isCloseTo(TestEnvironment.RESEND_RATE * 0.92, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(resend.getJsonNumber("ratePerSecondWhileOthersSend").doubleValue())
-                    .isCloseTo(TestEnvironment.RESEND_RATE * 0.95 * 0.8, org.assertj.core.data.Offset.offset(1e-9));
+                    .isCloseTo(TestEnvironment.RESEND_RATE * 0.92 * 0.8, org.assertj.core.data.Offset.offset(1e-9));
             JsonObject ses = limits.getJsonObject("ses");
             assertThat(ses.getJsonNumber("ratePerSecond").doubleValue()).isPositive().isLessThan(maxRate);
             assertThat(ses.getJsonNumber("ratePerSecondWhileOthersSend").doubleValue())

@@ -36,7 +36,7 @@ public class TestEnvironment implements LauncherSessionListener {
      * links' paths on the instance under test.
      */
     public static final String UNSUBSCRIBE_BASE_URL = "https://mail.platform-mail.com";
-    /** Resend's limit in the tests (its own default is 2 requests a second); the module enforces 0.95 of it. */
+    /** Resend's limit in the tests (its own default is 2 requests a second); the module enforces 0.92 of it. */
     public static final int RESEND_RATE = 10;
 
     private static EmbeddedPostgres embedded;
