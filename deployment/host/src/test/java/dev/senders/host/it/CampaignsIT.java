@@ -5,10 +5,8 @@ import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,11 +52,6 @@ import dev.senders.host.it.Campaigns.Item;
  */
 @ExtendWith(ArquillianExtension.class)
 class CampaignsIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.war();
-    }
 
     @ArquillianResource
     URL base;

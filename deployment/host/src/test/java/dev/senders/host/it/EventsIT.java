@@ -6,10 +6,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,11 +59,6 @@ class EventsIT {
 
     private static SnsPki pki;
     private static SnsCertificateHost sns;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.war();
-    }
 
     @ArquillianResource
     URL base;

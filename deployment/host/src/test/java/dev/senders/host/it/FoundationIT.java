@@ -1,10 +1,8 @@
 package dev.senders.host.it;
 
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,11 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The foundation on the real deployment: authentication, tenancy, problem+json errors, the page, migrations. */
 @ExtendWith(ArquillianExtension.class)
 class FoundationIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.war();
-    }
 
     @ArquillianResource
     URL base;

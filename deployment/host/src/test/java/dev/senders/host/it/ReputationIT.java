@@ -6,10 +6,8 @@ import dev.senders.sandbox.TestCredentials;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,11 +43,6 @@ import static org.awaitility.Awaitility.await;
 class ReputationIT {
 
     private static final Duration EVALUATED_WITHIN = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.withProbe();
-    }
 
     @ArquillianResource
     URL base;

@@ -3,10 +3,8 @@ package dev.senders.host.it;
 import dev.senders.sandbox.SesStub;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,11 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(ArquillianExtension.class)
 class SendersApiIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.war();
-    }
 
     @ArquillianResource
     URL base;

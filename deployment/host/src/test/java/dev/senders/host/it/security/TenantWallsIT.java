@@ -2,7 +2,6 @@ package dev.senders.host.it.security;
 
 import dev.senders.host.it.Api;
 import dev.senders.host.it.Campaigns;
-import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.SesEvents;
 import dev.senders.host.it.SnsFixtures;
 import dev.senders.host.it.TestEnvironment;
@@ -10,10 +9,8 @@ import dev.senders.host.it.TestUsers;
 import dev.senders.sandbox.LocalDnsServer;
 import dev.senders.sandbox.sns.SnsMessage;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,11 +44,6 @@ class TenantWallsIT {
 
     private static final String PART = "1 tenant isolation";
     private static final String WEBHOOK = "api/webhooks/ses-events";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.war();
-    }
 
     @ArquillianResource
     URL base;

@@ -1,17 +1,14 @@
 package dev.senders.host.it.security;
 
 import dev.senders.host.it.Api;
-import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
 import dev.senders.host.it.Unsubscribes;
 import dev.senders.infrastructure.unsubscribe.UnsubscribeToken;
 import dev.senders.infrastructure.unsubscribe.UnsubscribeTokens;
 import dev.senders.sandbox.TestCredentials;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,11 +39,6 @@ class UnsubscribeLinksIT {
 
     private static final String PART = "6 unsubscribe links";
     private static final String ATTACKER_SECRET = "an-attackers-guess-at-the-secret-000001";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.withProbe();
-    }
 
     @ArquillianResource
     URL base;

@@ -1,7 +1,6 @@
 package dev.senders.host.it.ui;
 
 import dev.senders.host.it.Api;
-import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.ReputationFixtures;
 import dev.senders.host.it.TestEnvironment;
 import dev.senders.host.it.TestUsers;
@@ -12,10 +11,8 @@ import dev.senders.sandbox.SesStub;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +47,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(ArquillianExtension.class)
 class SendersPageIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.war();
-    }
 
     @ArquillianResource
     URL base;

@@ -1,16 +1,13 @@
 package dev.senders.host.it.ui;
 
-import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.TestUsers;
 import dev.senders.host.it.Unsubscribes;
 import dev.senders.host.it.security.DbSnapshot;
 import dev.senders.infrastructure.unsubscribe.UnsubscribeToken;
 import dev.senders.infrastructure.unsubscribe.UnsubscribeTokens;
 import dev.senders.sandbox.TestCredentials;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(ArquillianExtension.class)
 class UnsubscribePageIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.withProbe();
-    }
 
     @ArquillianResource
     URL base;

@@ -2,7 +2,6 @@ package dev.senders.host.it.ui;
 
 import dev.senders.host.it.Api;
 import dev.senders.host.it.Campaigns;
-import dev.senders.host.it.HostDeployment;
 import dev.senders.host.it.SesEvents;
 import dev.senders.host.it.SnsFixtures;
 import dev.senders.host.it.TestEnvironment;
@@ -10,10 +9,8 @@ import dev.senders.host.it.TestUsers;
 import dev.senders.sandbox.sns.SnsMessage;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,11 +45,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(ArquillianExtension.class)
 class UserPagesIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return HostDeployment.war();
-    }
 
     @ArquillianResource
     URL base;
