@@ -236,7 +236,7 @@ public class SesProvider implements EmailProvider {
             }
             // the next block is reserved as this one's last slot comes (less the lead its slots will be placed
             // with), so the account is never booked far ahead
-            sleepUntil(lastSlot - RESERVE_AHEAD_NANOS - limiter.leadNanos());
+            sleepUntil(lastSlot - RESERVE_AHEAD_NANOS - limiter.leadNanos(ProviderName.SES, rate));
         }
         return List.of(results);
     }

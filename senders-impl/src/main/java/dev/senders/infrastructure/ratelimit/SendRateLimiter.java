@@ -182,9 +182,12 @@ public class SendRateLimiter {
         return schedule.await(slotAtNanos, slots.placedNanos());
     }
 
-    /** How far ahead of the database's clock this instance's next reservation places its first slot. */
-    public long leadNanos() {
-        return schedule.leadNanos();
+    /**
+     * How far ahead of the database's clock this instance's next reservation for the provider's account places its
+     * first slot (0 where its slots are farther apart than max-lateness).
+     */
+    public long leadNanos(ProviderName provider, double ratePerSecond) {
+        return schedule.leadNanos(account(provider, ratePerSecond));
     }
 
     /** The latest {@link System#nanoTime()} a request of that slot may go on the wire (slot + max-lateness). */

@@ -149,10 +149,7 @@ public final class SlotSchedule {
             s.setString(6, organization == null ? null : organization.key());
             s.setLong(7, organization == null ? 0 : organization.spacingMicros());
             long asking = clock.getAsLong();
-            // ahead only where slots are closer together than max-lateness: there the slots behind a stale one are
-            // stale too, and its sender gives them all up. At lower rates a slot placed at "now" is free and only
-            // that one is at risk; placing it later would leave the account's time before it unused
-            s.setLong(8, spacing * 1000 < maxLatenessNanos ? leadNanos(asking) / 1000 : 0);
+            s.setLong(8, leadNanos(account, asking) / 1000);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 int slots = rs.getInt(1);
@@ -231,16 +228,25 @@ public final class SlotSchedule {
         return await(slotAtNanos);
     }
 
-    /** How far ahead of the database's clock the next reservation places its first slot (see {@link SlotLead}). */
-    public long leadNanos() {
-        return leadNanos(clock.getAsLong());
+    /**
+     * How far ahead of the database's clock the next reservation of {@code account} places its first slot (see
+     * {@link SlotLead}); the one place that decides it, for the reservation and for the caller timing its next one.
+     */
+    public long leadNanos(Bucket account) {
+        return leadNanos(account, clock.getAsLong());
     }
 
     /**
-     * The longest recent delay less half of max-lateness: a sender ready up to that much after its slot is still in
-     * time, and every millisecond of lead delays the slots of a sender that is ready sooner.
+     * Ahead only where the account's slots are closer together than max-lateness: there the slots behind a stale one
+     * are stale too, and its sender gives them all up. At lower rates a slot placed at "now" is free and only that one
+     * is at risk; placing it later would leave the account's time before it unused. The lead is the longest recent
+     * delay less half of max-lateness: a sender ready up to that much after its slot is still in time, and every
+     * millisecond of lead delays the slots of a sender that is ready sooner.
      */
-    private long leadNanos(long now) {
+    private long leadNanos(Bucket account, long now) {
+        if (account.spacingMicros() * 1000 >= maxLatenessNanos) {
+            return 0;
+        }
         return Math.max(0, lead.nanos(now) - maxLatenessNanos / 2);
     }
 

@@ -307,7 +307,9 @@ class SlotScheduleTest {
                 .isFalse();
         // half of max-lateness is left as slack: a sender that much late is still in time
         long slack = LATENESS.toNanos() / 2;
-        assertThat(schedule.leadNanos()).isGreaterThanOrEqualTo(ready - slack);
+        assertThat(schedule.leadNanos(account)).isGreaterThanOrEqualTo(ready - slack);
+        assertThat(schedule.leadNanos(account(10))).as("none where slots are farther apart than max-lateness")
+                .isZero();
 
         Thread.sleep(50); // the account is idle again: its next free slot has passed
         SlotSchedule.Reserved second = (SlotSchedule.Reserved) schedule.reserve(account, RecoveryBudget.NONE, null, 1,
