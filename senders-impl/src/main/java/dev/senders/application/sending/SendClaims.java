@@ -6,6 +6,7 @@ import dev.senders.api.sending.SendResult;
 import dev.senders.domain.model.suppression.SuppressedAddress;
 import dev.senders.infrastructure.logging.StructuredLog;
 import dev.senders.infrastructure.persistence.SendersDatabase;
+import dev.senders.infrastructure.ratelimit.WithReservation;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -227,23 +228,40 @@ public class SendClaims {
 
     /** Marks the messages as leaving in the request {@code requestKey}, just before it leaves (one statement). */
     public void dispatching(String token, List<Outgoing> request, String requestKey) {
-        List<Outgoing> keyed = request.stream().filter(o -> o.message().idempotencyKey() != null).toList();
-        if (keyed.isEmpty()) {
+        WithReservation mark = leaving(token, request, requestKey);
+        if (mark == null) {
             return;
         }
         try (Connection c = SendersDatabase.autoCommitting(dataSource.getConnection());
-             PreparedStatement update = c.prepareStatement(DISPATCHING)) {
-            update.setString(1, requestKey);
-            update.setInt(2, request.size());
-            update.setArray(3, array(c, keyed, o -> o.message().organizationId()));
-            update.setArray(4, array(c, keyed, o -> o.message().idempotencyKey()));
-            update.setString(5, token);
+             PreparedStatement update = c.prepareStatement(mark.sql())) {
+            mark.binder().bind(c, update);
             update.executeUpdate();
         } catch (SQLException e) {
             // nothing left yet: the request is not sent without the mark
             throw new IllegalStateException("Could not mark " + request.size() + " messages as leaving: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@link #dispatching}'s mark as a statement to send with the request's rate-limit reservation, in its round trip
+     * and transaction ({@link WithReservation}): the calls then get their slots without a round trip of their own
+     * first, and a reservation whose mark failed takes no slot (so nothing is sent unmarked). Null when no message of
+     * the request has an idempotency key (nothing to mark).
+     */
+    public WithReservation leaving(String token, List<Outgoing> request, String requestKey) {
+        List<Outgoing> keyed = request.stream().filter(o -> o.message().idempotencyKey() != null).toList();
+        if (keyed.isEmpty()) {
+            return null;
+        }
+        return new WithReservation(DISPATCHING, (c, update) -> {
+            update.setString(1, requestKey);
+            update.setInt(2, request.size());
+            update.setArray(3, array(c, keyed, o -> o.message().organizationId()));
+            update.setArray(4, array(c, keyed, o -> o.message().idempotencyKey()));
+            update.setString(5, token);
+            return 5;
+        });
     }
 
     /**

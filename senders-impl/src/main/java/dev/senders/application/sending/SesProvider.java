@@ -13,6 +13,7 @@ import dev.senders.application.sending.SendClaims.Outgoing;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import dev.senders.infrastructure.ratelimit.RateSlot;
 import dev.senders.infrastructure.ratelimit.SendRateLimiter;
+import dev.senders.infrastructure.ratelimit.WithReservation;
 import dev.senders.infrastructure.sending.SesEmailSender;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -193,19 +194,20 @@ public class SesProvider implements EmailProvider {
             }
             double rate = rates.perSecond(ProviderName.SES);
             // the block is known before its slots (a reservation gets all it asks for, or none), so its messages are
-            // marked as leaving first: the slots then come when the calls are ready, not a round trip earlier
+            // marked as leaving in the reservation's own round trip and transaction: the slots come when the calls
+            // are ready, and a block whose mark failed gets no slot (nothing leaves unmarked)
             List<Integer> block = new ArrayList<>();
             for (int j = Math.min(threads, limiter.mostAtOnce(ProviderName.SES, rate)); j > 0
                     && !pending.isEmpty(); j--) {
                 block.add(pending.poll());
             }
             calls.giveBack(threads - block.size());
-            claims.dispatching(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
+            WithReservation leaving = claims.leaving(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
                     "ses-" + UUID.randomUUID());
             long asked = System.nanoTime();
             SendRateLimiter.Slots slots;
             try {
-                slots = limiter.reserve(ProviderName.SES, organizationId, rate, block.size());
+                slots = limiter.reserve(ProviderName.SES, organizationId, rate, block.size(), leaving);
             } catch (SendRateLimiter.RateLimitTimeout e) {
                 calls.giveBack(block.size());
                 for (int k : block) {

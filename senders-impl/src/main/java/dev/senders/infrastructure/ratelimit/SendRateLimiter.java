@@ -131,11 +131,21 @@ public class SendRateLimiter {
      * @throws RateLimitTimeout when the first slot would be later than {@code senders.rate.max-wait}
      */
     public Slots reserve(ProviderName provider, String organizationId, double ratePerSecond, int wanted) {
-        return reserve(provider, organizationId, ratePerSecond, wanted, System.nanoTime() + maxWait.toNanos());
+        return reserve(provider, organizationId, ratePerSecond, wanted, (WithReservation) null);
+    }
+
+    /**
+     * {@link #reserve(ProviderName, String, double, int)} with the caller's statement in the first reservation's round
+     * trip and transaction ({@link WithReservation}): it is written, or the reservation fails with
+     * {@link RateLimitUnavailable} and takes no slot.
+     */
+    public Slots reserve(ProviderName provider, String organizationId, double ratePerSecond, int wanted,
+                         WithReservation before) {
+        return reserve(provider, organizationId, ratePerSecond, wanted, System.nanoTime() + maxWait.toNanos(), before);
     }
 
     private Slots reserve(ProviderName provider, String organizationId, double ratePerSecond, int wanted,
-                          long deadline) {
+                          long deadline, WithReservation before) {
         SlotSchedule.Bucket account = account(provider, ratePerSecond);
         SlotSchedule.Bucket organization = organizationShare < 1.0
                 && sending.othersSending(account.key(), organizationId)
@@ -146,7 +156,9 @@ public class SendRateLimiter {
         while (true) {
             SlotSchedule.Answer answer;
             try {
-                answer = schedule.reserve(account, recovery, organization, wanted, deadline - System.nanoTime());
+                answer = schedule.reserve(account, recovery, organization, wanted, deadline - System.nanoTime(),
+                        before);
+                before = null; // written with the first answer, whatever it is
             } catch (SQLException e) {
                 LOG.log(Level.WARNING, "Could not reserve a rate slot: " + e.getMessage(), e);
                 throw new RateLimitUnavailable();
@@ -216,7 +228,7 @@ public class SendRateLimiter {
         long started = System.nanoTime();
         long deadline = started + maxWait.toNanos();
         while (true) {
-            Slots slots = reserve(provider, organizationId, ratePerSecond, 1, deadline);
+            Slots slots = reserve(provider, organizationId, ratePerSecond, 1, deadline, null);
             long slot = slots.atNanos()[0];
             if (await(slot, slots)) {
                 return Duration.ofNanos(System.nanoTime() - started);

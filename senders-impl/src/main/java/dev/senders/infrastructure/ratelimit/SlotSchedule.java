@@ -134,23 +134,33 @@ public final class SlotSchedule {
      */
     public Answer reserve(Bucket account, RecoveryBudget recovery, Bucket organization, int wanted, long maxWaitNanos)
             throws SQLException {
+        return reserve(account, recovery, organization, wanted, maxWaitNanos, null);
+    }
+
+    /**
+     * {@link #reserve(Bucket, RecoveryBudget, Bucket, int, long)} with a statement of the caller's before it, in the
+     * same round trip and transaction ({@link WithReservation}); null: none.
+     */
+    public Answer reserve(Bucket account, RecoveryBudget recovery, Bucket organization, int wanted, long maxWaitNanos,
+                          WithReservation before) throws SQLException {
         if (wanted < 1) {
             throw new IllegalArgumentException("at least one slot: " + wanted);
         }
         int asked = Math.min(wanted, mostAtOnce(account));
         long spacing = account.spacingMicros();
         try (Connection c = SendersDatabase.autoCommitting(dataSource.getConnection());
-             PreparedStatement s = c.prepareStatement(RESERVE)) {
-            s.setString(1, account.key());
-            s.setLong(2, spacing);
-            s.setInt(3, asked);
-            s.setLong(4, Math.max(0, maxWaitNanos / 1000));
-            s.setLong(5, recovery.any() ? recovery.spacingMicros() : 0);
-            s.setString(6, organization == null ? null : organization.key());
-            s.setLong(7, organization == null ? 0 : organization.spacingMicros());
+             PreparedStatement s = c.prepareStatement(before == null ? RESERVE : before.sql() + ";\n" + RESERVE)) {
+            int p = before == null ? 0 : before.binder().bind(c, s);
+            s.setString(p + 1, account.key());
+            s.setLong(p + 2, spacing);
+            s.setInt(p + 3, asked);
+            s.setLong(p + 4, Math.max(0, maxWaitNanos / 1000));
+            s.setLong(p + 5, recovery.any() ? recovery.spacingMicros() : 0);
+            s.setString(p + 6, organization == null ? null : organization.key());
+            s.setLong(p + 7, organization == null ? 0 : organization.spacingMicros());
             long asking = clock.getAsLong();
-            s.setLong(8, leadNanos(account, asking) / 1000);
-            try (ResultSet rs = s.executeQuery()) {
+            s.setLong(p + 8, leadNanos(account, asking) / 1000);
+            try (ResultSet rs = results(s, before != null)) {
                 rs.next();
                 int slots = rs.getInt(1);
                 long first = rs.getLong(2);
@@ -186,6 +196,21 @@ public final class SlotSchedule {
                         DatabaseClock.local(reading, rs.getLong(6)));
             }
         }
+    }
+
+    /** The reservation's row: the statement's only result, or the one after the caller's statement's count. */
+    private static ResultSet results(PreparedStatement s, boolean afterAnother) throws SQLException {
+        if (!afterAnother) {
+            return s.executeQuery();
+        }
+        boolean resultSet = s.execute();
+        while (!resultSet) {
+            if (s.getUpdateCount() == -1) {
+                throw new SQLException("the reservation returned no row");
+            }
+            resultSet = s.getMoreResults();
+        }
+        return s.getResultSet();
     }
 
     /** Reads the database's clock again until the best reading is within the bound (or after a few tries). */

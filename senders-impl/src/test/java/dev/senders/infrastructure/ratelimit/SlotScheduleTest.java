@@ -271,6 +271,59 @@ class SlotScheduleTest {
         assertThat(spare(account)).isZero();
     }
 
+    // ------------------------------------------------------------------ a statement in the reservation's transaction
+
+    /**
+     * Issue 15's database cost: SES marks a block of messages as leaving in its reservation's round trip and
+     * transaction ({@link WithReservation}). The statement is written with the slots; when the reservation fails, it
+     * is not written either; when it fails, no slot is taken.
+     */
+    @Test
+    void aStatementSentWithAReservationIsWrittenWithItsSlotsOrNotAtAll() throws Exception {
+        try (var c = db.pooled().getConnection(); var s = c.createStatement()) {
+            s.execute("create table if not exists leaving_marks (mark text primary key)");
+        }
+        SlotSchedule schedule = Instance.withClockOffset(0).schedule();
+        // one slot a second: a slot taken by mistake would move the next one a whole second on
+        SlotSchedule.Bucket account = account(1);
+        String mark = "m-" + UUID.randomUUID();
+
+        SlotSchedule.Answer first = schedule.reserve(account, RecoveryBudget.NONE, null, 1, MAX_WAIT, mark(mark));
+        assertThat(first).isInstanceOf(SlotSchedule.Reserved.class);
+        assertThat(marked(mark)).as("written with the slots").isTrue();
+
+        String lost = "m-" + UUID.randomUUID();
+        assertThatThrownBy(() -> schedule.reserve(new SlotSchedule.Bucket(null, 1), RecoveryBudget.NONE, null, 1,
+                MAX_WAIT, mark(lost))).as("a reservation that fails (a bucket without a key)")
+                .isInstanceOf(java.sql.SQLException.class);
+        assertThat(marked(lost)).as("not written when the reservation fails: one transaction").isFalse();
+
+        assertThatThrownBy(() -> schedule.reserve(account, RecoveryBudget.NONE, null, 1, MAX_WAIT, mark(mark)))
+                .as("the same mark again: its primary key refuses it").isInstanceOf(java.sql.SQLException.class);
+        SlotSchedule.Reserved next = (SlotSchedule.Reserved) schedule.reserve(account, RecoveryBudget.NONE, null, 1,
+                MAX_WAIT);
+        assertThat(next.atMicros()[0] - ((SlotSchedule.Reserved) first).atMicros()[0])
+                .as("the slot after the first: the refused statement took none").isEqualTo(account.spacingMicros());
+    }
+
+    private static WithReservation mark(String mark) {
+        return new WithReservation("insert into leaving_marks (mark) values (?)", (c, s) -> {
+            s.setString(1, mark);
+            return 1;
+        });
+    }
+
+    private static boolean marked(String mark) throws Exception {
+        try (var c = db.pooled().getConnection();
+             var s = c.prepareStatement("select exists (select 1 from leaving_marks where mark = ?)")) {
+            s.setString(1, mark);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ waiting for a slot
 
     @Test
