@@ -9,15 +9,23 @@ import dev.senders.api.sending.RateLimits;
 import dev.senders.api.sending.SendResult;
 import dev.senders.infrastructure.logging.StructuredLog;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import dev.senders.infrastructure.metrics.SendersMetrics;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
 
 /**
  * Picks SES or Resend per organization and From address ({@link ProviderRouting}). The provider it returns re-checks
  * the route at every send, so a sender verified, removed or made default mid-campaign takes effect at once. It is
  * bound to its organization: a message of another organization is refused (FAILED, not retryable), not routed.
+ * Single sends of one organization and From address made at the same time are sent as one batch
+ * ({@code senders.sending.join-window}).
  */
 @ApplicationScoped
 public class ProviderFactory implements EmailProviderFactory {
@@ -38,6 +46,21 @@ public class ProviderFactory implements EmailProviderFactory {
     @Provider(ProviderName.RESEND)
     ResendProvider resend;
 
+    /**
+     * How long a single send that comes while another of its organization and From address is in flight waits for
+     * more to join it in one batch ({@link JoinedSends}); {@code PT0S} sends each alone.
+     */
+    @Inject
+    @ConfigProperty(name = "senders.sending.join-window", defaultValue = "PT0.002S")
+    Duration joinWindow;
+
+    private JoinedSends joined;
+
+    @PostConstruct
+    void start() {
+        joined = new JoinedSends(Math.max(0, joinWindow.toNanos()));
+    }
+
     @Override
     public EmailProvider providerFor(String organizationId) {
         return providerFor(organizationId, routing.defaultSender(organizationId).orElse(null));
@@ -53,6 +76,10 @@ public class ProviderFactory implements EmailProviderFactory {
         return routing.hasVerifiedDomain(organizationId);
     }
 
+    /** The sends that may join in one batch: one organization and From address. */
+    private record Lane(String organizationId, String fromAddress) {
+    }
+
     /** The provider for one organization and From address, resolved at each send. */
     private final class Routed implements EmailProvider {
         private final String organizationId;
@@ -63,13 +90,20 @@ public class ProviderFactory implements EmailProviderFactory {
             this.fromAddress = fromAddress;
         }
 
+        /**
+         * A batch of one; sends of the same organization and From address made at the same time go together as one
+         * batch ({@link JoinedSends}).
+         */
         @Override
         public SendResult send(EmailMessage message) {
-            return sendBatch(List.of(message)).get(0);
+            if (!organizationId.equals(message.organizationId())) {
+                return refuseOtherOrganization(message); // joins no other send
+            }
+            return joined.send(new Lane(organizationId, fromAddress), message, this::sendBatch);
         }
 
         /**
-         * Routes each message (cached; no database query once warm), then sends the SES ones and the Resend ones as
+         * Routes each message (cached; no database query once warm; once per From address of the batch), then sends the SES ones and the Resend ones as
          * one batch each; results come back in the messages' order, each fallback with its warning.
          */
         @Override
@@ -78,6 +112,7 @@ public class ProviderFactory implements EmailProviderFactory {
             List<Integer> viaSes = new ArrayList<>();
             List<Integer> viaResend = new ArrayList<>();
             List<ProviderRouting.Route> routes = new ArrayList<>(messages.size());
+            Map<String, ProviderRouting.Route> routedFrom = new HashMap<>();
             long started = System.nanoTime();
             for (int i = 0; i < messages.size(); i++) {
                 EmailMessage message = messages.get(i);
@@ -87,7 +122,10 @@ public class ProviderFactory implements EmailProviderFactory {
                     continue;
                 }
                 EmailMessage m = withFrom(message);
-                ProviderRouting.Route route = routing.route(m.organizationId(), m.from());
+                // once per From address in a batch (its messages are routed at the same moment; each SES call checks
+                // its route again just before it leaves)
+                ProviderRouting.Route route = routedFrom.computeIfAbsent(m.from(),
+                        from -> routing.route(organizationId, from));
                 routes.add(route);
                 (route.provider() == ProviderName.SES ? viaSes : viaResend).add(i);
             }

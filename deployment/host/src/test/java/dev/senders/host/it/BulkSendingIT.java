@@ -138,6 +138,28 @@ class BulkSendingIT {
     }
 
     @Test
+    void singleSendsMadeAtOnceGoTogetherEachOnceWithItsOwnResult() {
+        List<String> to = recipients(24);
+        JsonObject answer = probe(user.organizationId(), "news@joined-" + tag + ".com", to, keys(to), "concurrent");
+
+        List<JsonObject> results = answer.getJsonArray("results").getValuesAs(JsonObject.class);
+        assertThat(results).hasSize(24).allSatisfy(r -> assertThat(r.getString("status")).isEqualTo("SENT"));
+        assertThat(results.stream().map(r -> r.getString("messageId")).distinct()).hasSize(24);
+        assertThat(emailsPerRecipient(to)).hasSize(24).allSatisfy((r, n) -> assertThat(n).as(r).isEqualTo(1));
+        // each result is its own message's: the stub's id for that recipient
+        Map<String, String> idOf = TestEnvironment.resend().sentEmails().stream()
+                .filter(e -> to.contains(e.to().get(0))).collect(Collectors.toMap(e -> e.to().get(0),
+                        ResendStub.SentEmail::id));
+        for (int i = 0; i < to.size(); i++) {
+            assertThat(results.get(i).getString("messageId")).as(to.get(i)).isEqualTo(idOf.get(to.get(i)));
+        }
+        // sent together: fewer Resend requests than sends (alone, each would be a request of its own)
+        List<ResendStub.Request> requests = requestsFor(to);
+        assertThat(requests).as("Resend requests for 24 single sends made at once").hasSizeLessThan(24);
+        assertThat(requests).anySatisfy(r -> assertThat(r.path()).isEqualTo("/emails/batch"));
+    }
+
+    @Test
     void twoOrganizationsWithTheSameKeyBothSend() {
         TestUsers.User other = TestUsers.inNewOrganization();
         String key = "shared-key-" + tag;
@@ -160,13 +182,19 @@ class BulkSendingIT {
     }
 
     private JsonObject probe(String organizationId, String from, List<String> to, List<String> keys, boolean batch) {
+        return probe(organizationId, from, to, keys, batch ? "batch" : "single");
+    }
+
+    /** {@code how}: "batch" (one sendBatch), "single" (send, one after another) or "concurrent" (send, all at once). */
+    private JsonObject probe(String organizationId, String from, List<String> to, List<String> keys, String how) {
         JsonArrayBuilder messages = Json.createArrayBuilder();
         for (int i = 0; i < to.size(); i++) {
             messages.add(Json.createObjectBuilder().add("to", to.get(i)).add("key", keys.get(i)));
         }
         Api anonymous = Api.anonymous(base);
         Api.Reply reply = anonymous.post("probe/send", Json.createObjectBuilder().add("organizationId", organizationId)
-                .add("from", from).add("batch", batch).add("messages", messages).build().toString());
+                .add("from", from).add("batch", how.equals("batch")).add("concurrent", how.equals("concurrent"))
+                .add("messages", messages).build().toString());
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         return reply.json();
     }

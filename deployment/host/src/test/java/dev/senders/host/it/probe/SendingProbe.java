@@ -4,6 +4,8 @@ import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.EmailProvider;
 import dev.senders.api.sending.EmailProviderFactory;
 import dev.senders.api.sending.SendResult;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -19,11 +21,15 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A host of the Senders SPI for the end-to-end tests, deployed only in test WARs ({@code /probe/send}): it calls
  * {@link EmailProviderFactory} exactly as a host's code would, with messages the test describes, singly
- * ({@code send}) or as one batch ({@code sendBatch}), so that the tests can exercise what the SPI itself promises
+ * ({@code send}), as one batch ({@code sendBatch}) or each with {@code send} on its own thread at once
+ * ({@code "concurrent": true}), so that the tests can exercise what the SPI itself promises
  * (idempotency across instances, keys scoped by organization) without the reference host's own item claims.
  *
  * <p>Body: {@code {"organizationId", "from", "batch": true|false, "messages": [{"to", "key", "subject",
@@ -36,6 +42,9 @@ public class SendingProbe {
 
     @Inject
     EmailProviderFactory providers;
+
+    @Resource
+    ManagedExecutorService threads;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -52,7 +61,8 @@ public class SendingProbe {
                     .text("Hello from the probe").idempotencyKey(m.getString("key", null))
                     .unsubscribeLink(unsubscribe(m)).build());
         }
-        List<SendResult> results = request.getBoolean("batch", true) ? provider.sendBatch(messages)
+        List<SendResult> results = request.getBoolean("concurrent", false) ? concurrently(provider, messages)
+                : request.getBoolean("batch", true) ? provider.sendBatch(messages)
                 : messages.stream().map(provider::send).toList();
         JsonArrayBuilder out = Json.createArrayBuilder();
         for (SendResult r : results) {
@@ -66,6 +76,28 @@ public class SendingProbe {
             out.add(b);
         }
         return Json.createObjectBuilder().add("results", out).build();
+    }
+
+    /** Each message sent with {@code send} on its own thread, all started at once (a host sending on many threads). */
+    private List<SendResult> concurrently(EmailProvider provider, List<EmailMessage> messages) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<SendResult>> sends = new ArrayList<>();
+        for (EmailMessage m : messages) {
+            sends.add(threads.submit(() -> {
+                start.await();
+                return provider.send(m);
+            }));
+        }
+        start.countDown();
+        List<SendResult> results = new ArrayList<>();
+        for (Future<SendResult> f : sends) {
+            try {
+                results.add(f.get(2, TimeUnit.MINUTES));
+            } catch (Exception e) {
+                throw new IllegalStateException("a concurrent send failed", e);
+            }
+        }
+        return results;
     }
 
     /** {@code "unsubscribe": true} asks for a one-click link, {@code "listId"} names its list. */
