@@ -234,7 +234,7 @@ public class SendClaims {
         }
         try (Connection c = SendersDatabase.autoCommitting(dataSource.getConnection());
              PreparedStatement update = c.prepareStatement(mark.sql())) {
-            mark.binder().bind(c, update);
+            mark.binder().bind(c, update, 0);
             update.executeUpdate();
         } catch (SQLException e) {
             // nothing left yet: the request is not sent without the mark
@@ -254,12 +254,12 @@ public class SendClaims {
         if (keyed.isEmpty()) {
             return null;
         }
-        return new WithReservation(DISPATCHING, (c, update) -> {
-            update.setString(1, requestKey);
-            update.setInt(2, request.size());
-            update.setArray(3, array(c, keyed, o -> o.message().organizationId()));
-            update.setArray(4, array(c, keyed, o -> o.message().idempotencyKey()));
-            update.setString(5, token);
+        return new WithReservation(DISPATCHING, (c, update, after) -> {
+            update.setString(after + 1, requestKey);
+            update.setInt(after + 2, request.size());
+            update.setArray(after + 3, array(c, keyed, o -> o.message().organizationId()));
+            update.setArray(after + 4, array(c, keyed, o -> o.message().idempotencyKey()));
+            update.setString(after + 5, token);
             return 5;
         });
     }

@@ -167,14 +167,16 @@ public class SesProvider implements EmailProvider {
         String organizationId = owned.get(0).outgoing().message().organizationId();
         int[] missed = new int[owned.size()];
         int[] throttled = new int[owned.size()];
+        // slots given up for lateness and not yet given back: they go with the next reservation's round trip
+        int[] givenUp = new int[1];
         List<InFlight> inFlight = new ArrayList<>();
         long notBefore = 0;
         while (!pending.isEmpty() || !inFlight.isEmpty()) {
             if (pending.isEmpty()) {
-                notBefore = collect(inFlight, true, results, pending, missed, throttled, notBefore);
+                notBefore = collect(inFlight, true, results, pending, missed, throttled, givenUp, notBefore);
                 continue;
             }
-            notBefore = collect(inFlight, false, results, pending, missed, throttled, notBefore);
+            notBefore = collect(inFlight, false, results, pending, missed, throttled, givenUp, notBefore);
             if (pending.isEmpty()) {
                 continue;
             }
@@ -202,8 +204,10 @@ public class SesProvider implements EmailProvider {
                 block.add(pending.poll());
             }
             calls.giveBack(threads - block.size());
-            WithReservation leaving = claims.leaving(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
-                    "ses-" + UUID.randomUUID());
+            WithReservation leaving = WithReservation.both(limiter.givingBack(ProviderName.SES, rate, givenUp[0]),
+                    claims.leaving(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
+                            "ses-" + UUID.randomUUID()));
+            givenUp[0] = 0;
             long asked = System.nanoTime();
             SendRateLimiter.Slots slots;
             try {
@@ -239,6 +243,10 @@ public class SesProvider implements EmailProvider {
             // the next block is reserved as this one's last slot comes (less the lead its slots will be placed
             // with), so the account is never booked far ahead
             sleepUntil(lastSlot - RESERVE_AHEAD_NANOS - limiter.leadNanos(ProviderName.SES, rate));
+        }
+        if (givenUp[0] > 0) {
+            // no reservation followed them
+            limiter.giveBack(ProviderName.SES, rates.perSecond(ProviderName.SES), givenUp[0]);
         }
         return List.of(results);
     }
@@ -280,7 +288,7 @@ public class SesProvider implements EmailProvider {
 
     /** Takes the answers of finished calls (all of them when {@code all}); returns when the next block may go. */
     private long collect(List<InFlight> inFlight, boolean all, SendResult[] results, Deque<Integer> pending,
-                         int[] missed, int[] throttled, long notBefore) {
+                         int[] missed, int[] throttled, int[] givenUp, long notBefore) {
         List<InFlight> done = new ArrayList<>();
         for (InFlight f : inFlight) {
             if (all || f.answer().isDone()) {
@@ -292,7 +300,8 @@ public class SesProvider implements EmailProvider {
         for (InFlight f : done) {
             SendResult result = answer(f.answer());
             if (result == MISSED) {
-                notBefore = missedSlot(f.k(), f.slot(), rate, results, pending, missed, notBefore);
+                missedSlot(f.k(), results, pending, missed);
+                givenUp[0]++;
             } else if (result == REROUTE) {
                 results[f.k()] = REROUTE;
             } else if (result.failure() == Failure.THROTTLED) {
@@ -314,16 +323,15 @@ public class SesProvider implements EmailProvider {
         return notBefore;
     }
 
-    private long missedSlot(int k, long slot, double rate, SendResult[] results, Deque<Integer> pending,
-                            int[] missed, long notBefore) {
-        limiter.missed(ProviderName.SES, rate, slot);
+    /** A call too late for its slot (nothing went out): the slot is given back with the next reservation. */
+    private void missedSlot(int k, SendResult[] results, Deque<Integer> pending, int[] missed) {
+        limiter.missedInBatch(ProviderName.SES, 1);
         if (++missed[k] < MAX_MISSED_SLOTS) {
             pending.addFirst(k); // nothing went out: a new slot, the same attempt
         } else {
             results[k] = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED, "this server was too slow to send"
                     + " in " + MAX_MISSED_SLOTS + " rate-limit slots in a row; nothing was sent", true, null);
         }
-        return notBefore;
     }
 
     private static SendResult answer(Future<SendResult> answer) {

@@ -218,6 +218,28 @@ public class SendRateLimiter {
     }
 
     /**
+     * Slots a batch gave up for lateness, to be given back with its next reservation ({@link #givingBack}) rather
+     * than one round trip each: counted now in {@code senders_rate_limit_late_slots_total}.
+     */
+    public void missedInBatch(ProviderName provider, int slots) {
+        metrics.lateSlots(provider.wire(), slots);
+    }
+
+    /**
+     * The give-back of slots counted with {@link #missedInBatch}, as a statement to send with the batch's next
+     * reservation of the provider's account (in its round trip and transaction, so that reservation may already
+     * recover them); null when the account has no room for recovered slots.
+     */
+    public WithReservation givingBack(ProviderName provider, double ratePerSecond, int slots) {
+        return schedule.givingBack(account(provider, ratePerSecond), recovery(provider, ratePerSecond), slots);
+    }
+
+    /** The give-back of slots counted with {@link #missedInBatch} when no reservation follows: one statement. */
+    public void giveBack(ProviderName provider, double ratePerSecond, int slots) {
+        schedule.giveBack(account(provider, ratePerSecond), recovery(provider, ratePerSecond), slots);
+    }
+
+    /**
      * One slot for a single send: reserves it, sleeps until it and, when too late for it, gives it back and takes the
      * next. The thread then holds the slot ({@link RateSlot}).
      *

@@ -42,7 +42,7 @@ public final class SlotSchedule {
     private static final String CLOCK = "select senders_rate_clock()";
     private static final String GIVE_BACK = """
             update senders_rate_slots
-               set spare = least(?, case when spare_until > senders_rate_clock() then spare else 0 end + 1),
+               set spare = least(?, case when spare_until > senders_rate_clock() then spare else 0 end + ?),
                    spare_until = senders_rate_clock() + ?
              where bucket = ?""";
 
@@ -150,7 +150,7 @@ public final class SlotSchedule {
         long spacing = account.spacingMicros();
         try (Connection c = SendersDatabase.autoCommitting(dataSource.getConnection());
              PreparedStatement s = c.prepareStatement(before == null ? RESERVE : before.sql() + ";\n" + RESERVE)) {
-            int p = before == null ? 0 : before.binder().bind(c, s);
+            int p = before == null ? 0 : before.binder().bind(c, s, 0);
             s.setString(p + 1, account.key());
             s.setLong(p + 2, spacing);
             s.setInt(p + 3, asked);
@@ -304,17 +304,39 @@ public final class SlotSchedule {
      * round trip) when the account has no room for recovered slots; a failure only loses the credit.
      */
     public void giveBack(Bucket account, RecoveryBudget recovery) {
-        if (!recovery.any()) {
+        giveBack(account, recovery, 1);
+    }
+
+    /** {@link #giveBack} of several slots in one statement. */
+    public void giveBack(Bucket account, RecoveryBudget recovery, int slots) {
+        WithReservation giving = givingBack(account, recovery, slots);
+        if (giving == null) {
             return;
         }
         try (Connection c = SendersDatabase.autoCommitting(dataSource.getConnection());
-             PreparedStatement s = c.prepareStatement(GIVE_BACK)) {
-            s.setInt(1, recovery.perWindow());
-            s.setLong(2, RecoveryBudget.CREDIT_LIFE.toNanos() / 1000);
-            s.setString(3, account.key());
+             PreparedStatement s = c.prepareStatement(giving.sql())) {
+            giving.binder().bind(c, s, 0);
             s.executeUpdate();
         } catch (SQLException e) {
             LOG.log(Level.FINE, "Could not give a late rate slot back; it is lost", e);
         }
+    }
+
+    /**
+     * {@link #giveBack} of {@code slots} given-up slots as a statement to go with a reservation of the same account
+     * ({@link WithReservation}: in its round trip and transaction, just before it, so that reservation may already
+     * recover them). Null when there is nothing to give back.
+     */
+    public WithReservation givingBack(Bucket account, RecoveryBudget recovery, int slots) {
+        if (!recovery.any() || slots <= 0) {
+            return null;
+        }
+        return new WithReservation(GIVE_BACK, (c, s, after) -> {
+            s.setInt(after + 1, recovery.perWindow());
+            s.setInt(after + 2, slots);
+            s.setLong(after + 3, RecoveryBudget.CREDIT_LIFE.toNanos() / 1000);
+            s.setString(after + 4, account.key());
+            return 4;
+        });
     }
 }

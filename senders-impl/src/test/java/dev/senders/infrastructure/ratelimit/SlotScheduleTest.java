@@ -306,9 +306,43 @@ class SlotScheduleTest {
                 .as("the slot after the first: the refused statement took none").isEqualTo(account.spacingMicros());
     }
 
+    /**
+     * Slots given up while sending a batch go back with its next reservation, in its round trip and transaction
+     * (with the block's mark): one statement's round trip for both, and that very reservation may recover them.
+     */
+    @Test
+    void slotsGivenBackWithAReservationAreCreditedBeforeItAndItMayRecoverOne() throws Exception {
+        try (var c = db.pooled().getConnection(); var s = c.createStatement()) {
+            s.execute("create table if not exists leaving_marks (mark text primary key)");
+        }
+        SlotSchedule schedule = Instance.withClockOffset(0).schedule();
+        double rate = 500 * 0.97;
+        SlotSchedule.Bucket account = account(rate);
+        RecoveryBudget budget = RecoveryBudget.of(500, rate, TOLERANCE);
+        assertThat(budget.perWindow()).as("room for recovered slots at 500/s").isGreaterThan(2);
+        assertThat(schedule.givingBack(account, RecoveryBudget.NONE, 3)).as("no room: nothing to send").isNull();
+        assertThat(schedule.givingBack(account, budget, 0)).isNull();
+
+        // booked 0.2 s ahead, as a busy account is
+        SlotSchedule.Reserved booked = reserved(schedule.reserve(account, budget, null, 1000, MAX_WAIT));
+        String mark = "m-" + UUID.randomUUID();
+        SlotSchedule.Reserved next = reserved(schedule.reserve(account, budget, null, 2, MAX_WAIT,
+                WithReservation.both(schedule.givingBack(account, budget, 3), mark(mark))));
+
+        assertThat(marked(mark)).as("the mark sent with them").isTrue();
+        assertThat(next.recovered()).as("a given-back slot recovered by the same reservation").isTrue();
+        assertThat(next.atMicros()[0]).isLessThan(booked.atMicros()[booked.atMicros().length - 1]);
+        assertThat(spare(account)).as("3 given back, 1 recovered").isEqualTo(2);
+
+        // more than the budget keeps: capped
+        reserved(schedule.reserve(account, budget, null, 1, MAX_WAIT,
+                schedule.givingBack(account, budget, budget.perWindow() + 5)));
+        assertThat(spare(account)).isEqualTo(budget.perWindow());
+    }
+
     private static WithReservation mark(String mark) {
-        return new WithReservation("insert into leaving_marks (mark) values (?)", (c, s) -> {
-            s.setString(1, mark);
+        return new WithReservation("insert into leaving_marks (mark) values (?)", (c, s, after) -> {
+            s.setString(after + 1, mark);
             return 1;
         });
     }
