@@ -562,7 +562,34 @@ public final class Bench {
      * organization of the run was sending, over that time.
      */
     record RateRun(int k, int each, int organizations, double achieved, long throttled, int sent, List<Long> at,
-                   double seconds) {
+                   double seconds, String throttles) {
+    }
+
+    /**
+     * Where each throttled request fell: ms after the run's first request, and how many requests the stub had taken
+     * in the second before it, and over how many ms the last MaxSendRate of them came (empty when none was throttled).
+     */
+    private static String throttles(List<SesStub.Call> calls) {
+        List<SesStub.Call> sorted = calls.stream().sorted(java.util.Comparator.comparingLong(SesStub.Call::receivedNanos))
+                .toList();
+        if (sorted.isEmpty()) {
+            return "";
+        }
+        long first = sorted.get(0).receivedNanos();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            SesStub.Call c = sorted.get(i);
+            if (c.errorCode() == null) {
+                continue;
+            }
+            long t = c.receivedNanos();
+            List<Long> before = sorted.subList(0, i).stream().filter(x -> x.errorCode() == null)
+                    .map(SesStub.Call::receivedNanos).filter(x -> t - x < 1_000_000_000L).toList();
+            out.add(String.format(Locale.ROOT, "at +%d ms, after %d in the second before it (the first of them %d ms"
+                    + " before it)", (t - first) / 1_000_000, before.size(),
+                    before.isEmpty() ? 0 : (t - before.get(0)) / 1_000_000));
+        }
+        return out.isEmpty() ? "" : "; throttled " + String.join(", ", out);
     }
 
     private RateRun runCampaigns(List<List<Http>> apis, int k, int each, Duration within) throws Exception {
@@ -609,7 +636,7 @@ public final class Bench {
                 .min().orElseThrow();
         long inWindow = at.stream().filter(t -> t > from0 && t <= to0).count();
         return new RateRun(k, each, byOrg.size(), inWindow / ((to0 - from0) / 1e9), throttled, ok.size(), at,
-                seconds);
+                seconds, throttles(calls));
     }
 
     private void rateAccuracy(List<Payara> cluster) throws Exception {
@@ -1340,12 +1367,12 @@ public final class Bench {
                         String.format(Locale.ROOT, "%s%.2f ms CPU a message (Payara %.2f + PostgreSQL %.2f; the stub,"
                                         + " in the bench JVM, %.2f); vs the enforced %.1f/s: %.3f; %d throttled; max %d"
                                         + " in any 1 s; %d sends, %d items each, %.1f s start to 'sent'; %.0f slots given"
-                                        + " up for lateness",
+                                        + " up for lateness%s",
                                 met ? "" : "SHORT of the target; ",
                                 (cpu.payaraMillis() + cpu.postgresMillis()) / r.sent(), cpu.payaraMillis() / r.sent(),
                                 cpu.postgresMillis() / r.sent(), cpu.benchMillis() / r.sent(), enforced,
                                 r.achieved() / enforced, r.throttled(), maxInAnySecond(r.at()), r.sent(), each,
-                                r.seconds(), late)});
+                                r.seconds(), late, r.throttles())});
             }
         } finally {
             ses.enforceMaxSendRate(false);

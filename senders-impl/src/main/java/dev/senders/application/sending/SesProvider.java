@@ -36,9 +36,9 @@ import java.util.concurrent.Future;
  *
  * <p>A batch goes through {@link ProviderSend} (one claim statement with the suppression read, one record
  * statement). SES v1 takes one message per call and counts every call against the account's MaxSendRate, so each
- * call keeps its own rate-limit slot, 1/rate apart: the batch reserves its slots in blocks (one round trip each),
- * waits for each slot on its own thread and hands the call, in time, to a pool thread ({@link ProviderCalls}), so
- * calls are in flight together when the rate allows. A call too late for its slot (on the wire check) gives it back
+ * call keeps its own rate-limit slot, 1/rate apart: the batch reserves its slots in blocks (one round trip each) and
+ * hands each call to a pool thread ({@link ProviderCalls}), where the request waits for its slot once it is built and
+ * signed, so calls are in flight together when the rate allows. A call too late for its slot (on the wire check) gives it back
  * and takes another; a throttled call backs off and goes again with a new slot.
  *
  * <p><b>Unknown outcomes.</b> SES has no idempotency key. A claim whose earlier attempt left for SES without an
@@ -256,10 +256,10 @@ public class SesProvider implements EmailProvider {
 
     /**
      * One SES call on a pool thread: checks the route again (a change to the organization's senders applies from its
-     * next message), waits for its slot and sends at once, holding the slot for the client's on-the-wire check. Nothing
-     * else runs between the wake-up and the wire (the route's data-grid read and the stage timers come before and
-     * after): measured in ClusterIT, most slots given up at 14 a second were lost there, the thread awake in time and
-     * the request 15-27 ms after its slot.
+     * next message), then sends; the client builds and signs the request and waits for the slot just before the wire
+     * ({@link SendRateLimiter#holdUntilWire}), so that nothing runs between the wake-up and the wire. Measured in
+     * ClusterIT, most slots given up at 14 a second were lost between a wake-up in time and the wire (the request
+     * 15-27 ms after its slot); on 2 busy cores, building and signing a request after its slot made it late as well.
      */
     private SendResult call(Owned o, SesEmailSender.Prepared message, long slot, SendRateLimiter.Slots reserved,
                             long asked, String organizationId, double rate) {
@@ -268,16 +268,15 @@ public class SesProvider implements EmailProvider {
             limiter.missed(ProviderName.SES, rate, slot); // the slot goes back unused
             return REROUTE;
         }
-        if (!limiter.await(slot, reserved)) {
-            RateSlot.release();
-            return MISSED;
-        }
+        // the request is built and signed first, and waits for its slot just before the wire
+        limiter.holdUntilWire(slot, reserved);
         long calling = System.nanoTime();
         try {
             SendResult result = sender.send(message);
             long done = System.nanoTime();
-            metrics.sendStage(ProviderName.SES.wire(), "rate", calling - asked);
-            metrics.sendStage(ProviderName.SES.wire(), "provider", done - calling);
+            long wire = RateSlot.wireAt() == 0 ? calling : RateSlot.wireAt();
+            metrics.sendStage(ProviderName.SES.wire(), "rate", wire - asked);
+            metrics.sendStage(ProviderName.SES.wire(), "provider", done - wire);
             return result;
         } catch (RateSlot.Missed late) {
             return MISSED;

@@ -195,6 +195,16 @@ public class SendRateLimiter {
     }
 
     /**
+     * Holds a slot of {@code slots} for this thread's next request, waited for just before the request goes on the
+     * wire, and given up there when it is too late for it ({@link RateSlot#claim} throws {@link RateSlot.Missed}: the
+     * caller then gives the slot back and reserves another). The time from placement to the request being ready
+     * tunes how far ahead later reservations are placed ({@link SlotLead}).
+     */
+    public void holdUntilWire(long slotAtNanos, Slots slots) {
+        schedule.holdUntilWire(slotAtNanos, slots.placedNanos());
+    }
+
+    /**
      * How far ahead of the database's clock this instance's next reservation for the provider's account places its
      * first slot (0 where its slots are farther apart than max-lateness).
      */

@@ -254,6 +254,15 @@ public final class SlotSchedule {
     }
 
     /**
+     * Holds the slot for this thread's next request, waited for just before it goes on the wire ({@link RateSlot}):
+     * when the request is ready, the time from {@code placedNanos} ({@link Reserved#placedNanos}) to then is what the
+     * next reservations place their first slot ahead by ({@link SlotLead}).
+     */
+    public void holdUntilWire(long slotAtNanos, long placedNanos) {
+        RateSlot.holdUntilWire(slotAtNanos, sendBy(slotAtNanos), ready -> lead.observe(ready, ready - placedNanos));
+    }
+
+    /**
      * How far ahead of the database's clock the next reservation of {@code account} places its first slot (see
      * {@link SlotLead}); the one place that decides it, for the reservation and for the caller timing its next one.
      */

@@ -187,6 +187,38 @@ class SesEmailSenderTest {
     }
 
     @Test
+    void aRequestHeldUntilTheWireIsBuiltAndSignedFirstThenWaitsForItsSlot() {
+        long slot = System.nanoTime() + 300_000_000L;
+        long[] ready = new long[1];
+        RateSlot.holdUntilWire(slot, slot + 15_000_000L, at -> ready[0] = at);
+        try {
+            SendResult result = sender.send(message().build(), "acme.com", CONFIG_SET);
+            assertThat(result.status()).isEqualTo(SendResult.Status.SENT);
+            assertThat(RateSlot.wireAt()).as("on the wire at its slot, not before").isGreaterThanOrEqualTo(slot);
+        } finally {
+            RateSlot.release();
+        }
+        assertThat(ready[0]).as("ready (built and signed) before its slot").isPositive().isLessThan(slot);
+        assertThat(stub.calls("SendEmail")).hasSize(1);
+        assertThat(stub.calls("SendEmail").get(0).signed()).isTrue();
+        assertThat(stub.calls("SendEmail").get(0).receivedNanos()).as("received after its slot")
+                .isGreaterThanOrEqualTo(slot);
+    }
+
+    @Test
+    void aRequestReadyTooLateForItsHeldSlotDoesNotGoOnTheWire() {
+        long slot = System.nanoTime() - 30_000_000L;
+        RateSlot.holdUntilWire(slot, slot + 15_000_000L, at -> { });
+        try {
+            assertThatThrownBy(() -> sender.send(message().build(), "acme.com", CONFIG_SET))
+                    .isInstanceOf(RateSlot.Missed.class);
+        } finally {
+            RateSlot.release();
+        }
+        assertThat(stub.callCount("SendEmail")).isZero();
+    }
+
+    @Test
     void aRetryInsideTheCallNeedsARateSlotOfItsOwn() {
         stub.failNext("SendEmail", 1, 503, "ServiceUnavailable", "Service is unavailable.");
         RateSlot.hold(System.nanoTime() + 60_000_000_000L);
