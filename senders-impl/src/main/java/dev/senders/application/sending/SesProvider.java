@@ -274,7 +274,8 @@ public class SesProvider implements EmailProvider {
         try {
             SendResult result = sender.send(message);
             long done = System.nanoTime();
-            long wire = RateSlot.wireAt() == 0 ? calling : RateSlot.wireAt();
+            long wireAt = RateSlot.wireAt();
+            long wire = wireAt == 0 ? calling : wireAt;
             metrics.sendStage(ProviderName.SES.wire(), "rate", wire - asked);
             metrics.sendStage(ProviderName.SES.wire(), "provider", done - wire);
             return result;
@@ -299,8 +300,7 @@ public class SesProvider implements EmailProvider {
         for (InFlight f : done) {
             SendResult result = answer(f.answer());
             if (result == MISSED) {
-                missedSlot(f.k(), results, pending, missed);
-                givenUp[0]++;
+                missedSlot(f.k(), results, pending, missed, givenUp);
             } else if (result == REROUTE) {
                 results[f.k()] = REROUTE;
             } else if (result.failure() == Failure.THROTTLED) {
@@ -323,8 +323,9 @@ public class SesProvider implements EmailProvider {
     }
 
     /** A call too late for its slot (nothing went out): the slot is given back with the next reservation. */
-    private void missedSlot(int k, SendResult[] results, Deque<Integer> pending, int[] missed) {
+    private void missedSlot(int k, SendResult[] results, Deque<Integer> pending, int[] missed, int[] givenUp) {
         limiter.missedInBatch(ProviderName.SES, 1);
+        givenUp[0]++;
         if (++missed[k] < MAX_MISSED_SLOTS) {
             pending.addFirst(k); // nothing went out: a new slot, the same attempt
         } else {
