@@ -198,7 +198,7 @@ public final class SesStub extends StubServer {
     private final List<SentMessage> sent = Collections.synchronizedList(new ArrayList<>());
     private final Faults faults = new Faults();
     private final Object sendLock = new Object();
-    private final Deque<Long> rateWindow = new ArrayDeque<>(); // guarded by sendLock; nanoTime per recipient
+    private final SlidingSecond rateWindow = new SlidingSecond(); // guarded by sendLock
     private final Deque<Sent> last24h = new ArrayDeque<>(); // guarded by sendLock
     private final AtomicLong messageSeq = new AtomicLong();
 
@@ -470,7 +470,7 @@ public final class SesStub extends StubServer {
                 if (!isPost(ex) && !ex.getRequestMethod().equals("GET")) {
                     throw new SesError(405, "MethodNotAllowed", "The requested method is not allowed.");
                 }
-                reply = new Reply(200, perform(action, params, region == null ? defaultRegion : region, now, requestId), null);
+                reply = new Reply(200, perform(action, params, region == null ? defaultRegion : region, now, nanos, requestId), null);
             } catch (SesError e) {
                 reply = error(e, requestId);
             }
@@ -502,7 +502,7 @@ public final class SesStub extends StubServer {
         return x.end().start("ResponseMetadata").elem("RequestId", requestId).end().end().toString();
     }
 
-    private String perform(String action, Map<String, String> p, String region, Instant now, String rid) {
+    private String perform(String action, Map<String, String> p, String region, Instant now, long nanos, String rid) {
         if (action == null || action.isEmpty()) {
             throw SesError.sender("MissingAction", "The request must contain the parameter Action.");
         }
@@ -558,11 +558,11 @@ public final class SesStub extends StubServer {
                 yield ok(action, rid, x -> { });
             }
             case "SendEmail" -> {
-                String id = sendEmail(p, region, now);
+                String id = sendEmail(p, region, now, nanos);
                 yield ok(action, rid, x -> x.elem("MessageId", id));
             }
             case "SendRawEmail" -> {
-                String id = sendRawEmail(p, region, now);
+                String id = sendRawEmail(p, region, now, nanos);
                 yield ok(action, rid, x -> x.elem("MessageId", id));
             }
             case "SetIdentityMailFromDomain" -> {
@@ -838,7 +838,7 @@ public final class SesStub extends StubServer {
 
     // ------------------------------------------------------------------ sending
 
-    private String sendEmail(Map<String, String> p, String region, Instant now) {
+    private String sendEmail(Map<String, String> p, String region, Instant now, long receivedNanos) {
         String source = p.get("Source");
         List<String> to = members(p, "Destination.ToAddresses");
         List<String> cc = members(p, "Destination.CcAddresses");
@@ -848,10 +848,10 @@ public final class SesStub extends StubServer {
         Map<String, String> tags = tags(p);
         return accept("SendEmail", source, to, cc, bcc, replyTo, p.get("Message.Subject.Data"),
                 p.get("Message.Body.Html.Data"), p.get("Message.Body.Text.Data"), configSet, tags,
-                p.get("ReturnPath"), null, region, now);
+                p.get("ReturnPath"), null, region, now, receivedNanos);
     }
 
-    private String sendRawEmail(Map<String, String> p, String region, Instant now) {
+    private String sendRawEmail(Map<String, String> p, String region, Instant now, long receivedNanos) {
         String data = required(p, "RawMessage.Data");
         String raw;
         try {
@@ -881,12 +881,13 @@ public final class SesStub extends StubServer {
         }
         return accept("SendRawEmail", source, to, cc, bcc, MimeHeaders.addresses(headers.get("reply-to")),
                 MimeHeaders.decodeWords(headers.get("subject")), null, null, p.get("ConfigurationSetName"), tags(p),
-                null, raw, region, now);
+                null, raw, region, now, receivedNanos);
     }
 
     private String accept(String action, String source, List<String> to, List<String> cc, List<String> bcc,
                           List<String> replyTo, String subject, String html, String text, String configSet,
-                          Map<String, String> tags, String returnPath, String raw, String region, Instant now) {
+                          Map<String, String> tags, String returnPath, String raw, String region, Instant now,
+                          long receivedNanos) {
         if (!sendingEnabled) {
             throw SesError.sender("AccountSendingPausedException", "Email sending is disabled for your entire Amazon SES account.");
         }
@@ -930,15 +931,9 @@ public final class SesStub extends StubServer {
             if (sentToday + recipients > max24HourSend) {
                 throw SesError.sender("Throttling", "Daily message quota exceeded.");
             }
-            long nowNanos = System.nanoTime();
-            while (!rateWindow.isEmpty() && nowNanos - rateWindow.peekFirst() >= 1_000_000_000L) {
-                rateWindow.pollFirst();
-            }
-            if (enforceMaxSendRate && !rateWindow.isEmpty() && rateWindow.size() + recipients > maxSendRate) {
+            // counted at receipt, as SES meters what reaches it, not when this handler got the lock
+            if (!rateWindow.admit(receivedNanos, recipients, enforceMaxSendRate ? maxSendRate : Double.MAX_VALUE)) {
                 throw SesError.sender("Throttling", "Maximum sending rate exceeded.");
-            }
-            for (int i = 0; i < recipients; i++) {
-                rateWindow.addLast(nowNanos);
             }
             last24h.addLast(new Sent(now, recipients));
             messageId = messageId(now);
