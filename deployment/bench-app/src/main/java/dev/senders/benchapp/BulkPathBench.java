@@ -59,7 +59,7 @@ public class BulkPathBench {
 
     /** The module's own concurrency for a batch's SES calls; the bare loop runs with as many threads. */
     @Inject
-    @ConfigProperty(name = "senders.sending.max-in-flight", defaultValue = "32")
+    @ConfigProperty(name = "senders.sending.max-in-flight", defaultValue = "128")
     int maxInFlight;
 
     /**
