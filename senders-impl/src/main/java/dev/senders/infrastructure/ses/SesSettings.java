@@ -58,6 +58,19 @@ public class SesSettings {
         return duration("senders.ses.connect-timeout", "PT3S");
     }
 
+    /**
+     * {@code senders.ses.max-connections}, else the sending threads ({@code senders.sending.max-in-flight}, 128) and 8
+     * more for the other SES calls (verification, quota).
+     */
+    public int maxConnections() {
+        return config.getOptionalValue("senders.ses.max-connections", Integer.class)
+                .orElseGet(() -> config.getOptionalValue("senders.sending.max-in-flight", Integer.class).orElse(128) + 8);
+    }
+
+    public Duration connectionMaxIdle() {
+        return duration("senders.ses.connection-max-idle", "PT20S");
+    }
+
     public int maxAttempts() {
         return config.getOptionalValue("senders.ses.max-attempts", Integer.class).orElse(4);
     }

@@ -2,7 +2,7 @@ package dev.senders.infrastructure.ses;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ses.SesClient;
 
@@ -21,7 +21,7 @@ public final class SesGateways {
                 .region(Region.AP_SOUTHEAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE",
                         "secret")))
-                .httpClient(UrlConnectionHttpClient.builder().build())
+                .httpClient(ApacheHttpClient.builder().build())
                 .build();
     }
 
