@@ -585,9 +585,21 @@ public final class Bench {
             long t = c.receivedNanos();
             List<Long> before = sorted.subList(0, i).stream().filter(x -> x.errorCode() == null)
                     .map(SesStub.Call::receivedNanos).filter(x -> t - x < 1_000_000_000L).toList();
-            out.add(String.format(Locale.ROOT, "at +%d ms, after %d in the second before it (the first of them %d ms"
-                    + " before it)", (t - first) / 1_000_000, before.size(),
-                    before.isEmpty() ? 0 : (t - before.get(0)) / 1_000_000));
+            // a stall of the stub (or of the machine) shows as a gap with no receipt, then a burst of them
+            long gap = 0;
+            int gapEnd = 0;
+            for (int j = 1; j < before.size(); j++) {
+                if (before.get(j) - before.get(j - 1) > gap) {
+                    gap = before.get(j) - before.get(j - 1);
+                    gapEnd = j;
+                }
+            }
+            long burstFrom = before.isEmpty() ? 0 : before.get(gapEnd);
+            long burst = before.stream().filter(x -> x - burstFrom >= 0 && x - burstFrom < 10_000_000L).count();
+            out.add(String.format(Locale.ROOT, "at +%d ms (%s), after %d in the second before it (the first of them %d"
+                    + " ms before it; its longest gap between two %d ms, then %d within 10 ms)",
+                    (t - first) / 1_000_000, c.receivedAt(), before.size(),
+                    before.isEmpty() ? 0 : (t - before.get(0)) / 1_000_000, gap / 1_000_000, burst));
         }
         return out.isEmpty() ? "" : "; throttled " + String.join(", ", out);
     }
