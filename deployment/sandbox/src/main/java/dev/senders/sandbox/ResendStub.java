@@ -20,10 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,7 +144,7 @@ public final class ResendStub extends StubServer {
     private final List<SentEmail> emails = new ArrayList<>(); // guarded by lock
     private final List<Request> requests = new ArrayList<>(); // guarded by lock
     private final Map<String, Idempotent> idempotency = new HashMap<>(); // guarded by lock
-    private final Map<String, Deque<Long>> windows = new HashMap<>(); // guarded by lock
+    private final Map<String, SlidingSecond> windows = new HashMap<>(); // guarded by lock
     private final Faults faults = new Faults();
     private final AtomicInteger drops = new AtomicInteger();
 
@@ -292,6 +290,7 @@ public final class ResendStub extends StubServer {
     @Override
     void handleApi(HttpExchange ex) throws IOException {
         Instant now = clock.instant();
+        long receivedNanos = System.nanoTime();
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         if (path.length() > 1 && path.endsWith("/")) {
@@ -312,7 +311,7 @@ public final class ResendStub extends StubServer {
             }
             out = new Outcome(fault.status(), errorJson(fault.status(), fault.code(), fault.message()), h, fault.code(), null);
         } else {
-            out = process(method, path, body, headers, ex.getRequestHeaders(), idemKey, now);
+            out = process(method, path, body, headers, ex.getRequestHeaders(), idemKey, now, receivedNanos);
         }
         synchronized (lock) {
             addCapped(requests, new Request(method, path, headers, body, now, out.status(), out.errorName(), idemKey,
@@ -361,7 +360,7 @@ public final class ResendStub extends StubServer {
     }
 
     private Outcome process(String method, String path, String body, Map<String, List<String>> headers,
-                            Headers rawHeaders, String idemKey, Instant now) {
+                            Headers rawHeaders, String idemKey, Instant now, long receivedNanos) {
         Map<String, String> rl = new LinkedHashMap<>();
         try {
             boolean send = path.equals("/emails") || path.equals("/emails/batch");
@@ -374,7 +373,7 @@ public final class ResendStub extends StubServer {
                 throw new ResendError(405, "method_not_allowed", "Method is not allowed for the requested path.");
             }
             String apiKey = authenticate(rawHeaders.getFirst("Authorization"));
-            rateLimit(apiKey, rl);
+            rateLimit(apiKey, rl, receivedNanos);
             if (get) {
                 return new Outcome(200, retrieve(byId.group(1)), rl, null, null);
             }
@@ -400,26 +399,25 @@ public final class ResendStub extends StubServer {
         return key;
     }
 
-    /** Sliding one-second window per key; fills the ratelimit-* headers; throws 429 when over. */
-    private void rateLimit(String apiKey, Map<String, String> headers) {
+    /**
+     * Sliding one-second window per key, counted at each request's receipt (not when its handler got here, after
+     * reading the body); fills the ratelimit-* headers; throws 429 when over.
+     */
+    private void rateLimit(String apiKey, Map<String, String> headers, long receivedNanos) {
         int limit = rateLimit;
-        long now = System.nanoTime();
         synchronized (lock) {
-            Deque<Long> w = windows.computeIfAbsent(apiKey, k -> new ArrayDeque<>());
-            while (!w.isEmpty() && now - w.peekFirst() >= 1_000_000_000L) {
-                w.pollFirst();
-            }
-            long resetNanos = w.isEmpty() ? 1_000_000_000L : 1_000_000_000L - (now - w.peekFirst());
+            SlidingSecond w = windows.computeIfAbsent(apiKey, k -> new SlidingSecond());
+            long resetNanos = w.inSecondBefore(receivedNanos) == 0 ? 1_000_000_000L
+                    : 1_000_000_000L - (receivedNanos - w.firstInSecondBefore(receivedNanos));
             long resetSeconds = Math.max(1, (resetNanos + 999_999_999L) / 1_000_000_000L);
             headers.put("ratelimit-limit", String.valueOf(limit));
             headers.put("ratelimit-reset", String.valueOf(resetSeconds));
-            if (enforceRateLimit && w.size() >= limit) {
+            if (!w.admit(receivedNanos, 1, enforceRateLimit ? limit : Double.MAX_VALUE)) {
                 headers.put("ratelimit-remaining", "0");
                 throw new ResendError(429, "rate_limit_exceeded", "Too many requests. You can only make " + limit
                         + " requests per second. See rate limit response headers for more information. Or contact support to increase rate limit.");
             }
-            w.addLast(now);
-            headers.put("ratelimit-remaining", String.valueOf(Math.max(0, limit - w.size())));
+            headers.put("ratelimit-remaining", String.valueOf(Math.max(0, limit - w.inSecondBefore(receivedNanos))));
         }
     }
 

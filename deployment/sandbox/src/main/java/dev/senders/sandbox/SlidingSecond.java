@@ -3,8 +3,8 @@ package dev.senders.sandbox;
 import java.util.Arrays;
 
 /**
- * SES's MaxSendRate as the stub enforces it: no sliding second holds more recipients than the rate, counted at the
- * moment each request reached the stub. Requests are admitted in the order their handlers get to them, which on a
+ * A rate limit over every sliding second, as the stubs enforce it (SES's MaxSendRate in recipients, Resend's requests
+ * a second): no second holds more than the rate, counted at the moment each request reached the stub. Requests are admitted in the order their handlers get to them, which on a
  * busy machine is not always the order they arrived in, so a request is checked against every second that contains
  * its receipt, before and after it, not only the one ending at it. Not thread-safe (the stub holds its send lock).
  */
@@ -39,6 +39,16 @@ final class SlidingSecond {
             insert(receivedNanos);
         }
         return true;
+    }
+
+    /** Admitted recipients received in the second up to {@code t}: (t - 1 s, t]. */
+    int inSecondBefore(long t) {
+        return lowerBound(t + 1) - lowerBound(t - SECOND + 1);
+    }
+
+    /** The earliest admitted receipt in (t - 1 s, t]; only when {@link #inSecondBefore} is not 0. */
+    long firstInSecondBefore(long t) {
+        return at[lowerBound(t - SECOND + 1)];
     }
 
     /** Forgets everything (the stub's reset). */

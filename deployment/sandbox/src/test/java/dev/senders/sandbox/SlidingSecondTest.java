@@ -50,6 +50,17 @@ class SlidingSecondTest {
     }
 
     @Test
+    void theSecondBeforeAMomentCountsItsReceiptsAndNamesTheFirst() {
+        window.admit(T0, 1, 10);
+        window.admit(T0 + 400 * MS, 2, 10);
+        assertThat(window.inSecondBefore(T0 + 999 * MS)).isEqualTo(3);
+        assertThat(window.firstInSecondBefore(T0 + 999 * MS)).isEqualTo(T0);
+        assertThat(window.inSecondBefore(T0 + 1000 * MS)).as("(T0, T0 + 1 s]").isEqualTo(2);
+        assertThat(window.firstInSecondBefore(T0 + 1000 * MS)).isEqualTo(T0 + 400 * MS);
+        assertThat(window.inSecondBefore(T0 - 1)).isZero();
+    }
+
+    @Test
     void receiptsTwoSecondsBeforeTheLatestAreForgotten() {
         assertThat(window.admit(T0, 1, 1)).isTrue();
         assertThat(window.admit(T0 + 2500 * MS, 1, 1)).isTrue();
