@@ -201,7 +201,7 @@ class CampaignsIT {
                 .region(software.amazon.awssdk.regions.Region.AP_SOUTHEAST_1)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("console", "console")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create())
                 .build()) {
             return ses.getSendQuota().sentLast24Hours();
         }
