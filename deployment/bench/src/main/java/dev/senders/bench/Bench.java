@@ -596,12 +596,70 @@ public final class Bench {
             }
             long burstFrom = before.isEmpty() ? 0 : before.get(gapEnd);
             long burst = before.stream().filter(x -> x - burstFrom >= 0 && x - burstFrom < 10_000_000L).count();
+            // the senders' own slots of the requests of that second (x-senders-slot-nanos, the bench WAR's SDK
+            // interceptor): how far apart they were due, against how far apart they arrived
+            List<SesStub.Call> window = sorted.subList(0, i + 1).stream()
+                    .filter(x -> x.errorCode() == null || x == c).filter(x -> t - x.receivedNanos() < 1_000_000_000L)
+                    .filter(x -> x.slotNanos() != 0).toList();
+            String slots = window.size() < 2 ? "" : String.format(Locale.ROOT, "; the %d of them with a slot were due"
+                    + " over %d ms and arrived over %d ms, up to %d ms after their slots (median %d)", window.size(),
+                    (window.stream().mapToLong(SesStub.Call::slotNanos).max().orElse(0)
+                            - window.stream().mapToLong(SesStub.Call::slotNanos).min().orElse(0)) / 1_000_000,
+                    (t - window.get(0).receivedNanos()) / 1_000_000,
+                    window.stream().mapToLong(x -> x.receivedNanos() - x.slotNanos()).max().orElse(0) / 1_000_000,
+                    median(window.stream().map(x -> x.receivedNanos() - x.slotNanos()).toList()) / 1_000_000);
             out.add(String.format(Locale.ROOT, "at +%d ms (%s), after %d in the second before it (the first of them %d"
-                    + " ms before it; its longest gap between two %d ms, then %d within 10 ms)",
+                    + " ms before it; its longest gap between two %d ms, then %d within 10 ms%s)",
                     (t - first) / 1_000_000, c.receivedAt(), before.size(),
-                    before.isEmpty() ? 0 : (t - before.get(0)) / 1_000_000, gap / 1_000_000, burst));
+                    before.isEmpty() ? 0 : (t - before.get(0)) / 1_000_000, gap / 1_000_000, burst, slots));
         }
         return out.isEmpty() ? "" : "; throttled " + String.join(", ", out);
+    }
+
+    private static long median(List<Long> values) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /**
+     * How long after their senders' slots the requests reached the stub (x-senders-slot-nanos against the receipt,
+     * the same monotonic clock): the median, the 99th percentile and the most, in ms; empty when none named a slot.
+     */
+    static String slotDelays(List<SesStub.Call> calls) {
+        List<Long> delays = calls.stream().filter(c -> c.slotNanos() != 0)
+                .map(c -> c.receivedNanos() - c.slotNanos()).sorted().toList();
+        if (delays.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; reached the stub after their slots: median %.1f ms, p99 %.1f ms, at most"
+                        + " %.1f ms (%d requests)", delays.get(delays.size() / 2) / 1e6,
+                delays.get(Math.min(delays.size() - 1, (int) Math.ceil(delays.size() * 0.99) - 1)) / 1e6,
+                delays.get(delays.size() - 1) / 1e6, delays.size());
+    }
+
+    /**
+     * The run's SES requests as the stub saw them, for a look beside the JVMs' GC logs: bench-run/ses-requests-*.csv,
+     * one line a request (receipt, its slot, both as wall-clock time, the ms between them, the answer).
+     */
+    private void writeRequests(List<SesStub.Call> calls) throws java.io.IOException {
+        if (calls.isEmpty()) {
+            return;
+        }
+        StringBuilder csv = new StringBuilder("received_at,slot_at,after_slot_ms,status,error\n");
+        calls.stream().sorted(java.util.Comparator.comparingLong(SesStub.Call::receivedNanos)).forEach(c -> {
+            Instant slot = c.slotNanos() == 0 ? null : c.receivedAt().minusNanos(c.receivedNanos() - c.slotNanos());
+            csv.append(c.receivedAt()).append(',').append(slot == null ? "" : slot.toString()).append(',')
+                    .append(slot == null ? "" : String.format(Locale.ROOT, "%.3f",
+                            (c.receivedNanos() - c.slotNanos()) / 1e6))
+                    .append(',').append(c.status()).append(',').append(c.errorCode() == null ? "" : c.errorCode())
+                    .append('\n');
+        });
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("ses-requests-" + calls.size() + "-" + System.currentTimeMillis() + ".csv"),
+                csv);
     }
 
     private RateRun runCampaigns(List<List<Http>> apis, int k, int each, Duration within) throws Exception {
@@ -647,8 +705,9 @@ public final class Bench {
         long to0 = byOrg.values().stream().mapToLong(l -> l.stream().max(Long::compare).orElseThrow())
                 .min().orElseThrow();
         long inWindow = at.stream().filter(t -> t > from0 && t <= to0).count();
+        writeRequests(calls);
         return new RateRun(k, each, byOrg.size(), inWindow / ((to0 - from0) / 1e9), throttled, ok.size(), at,
-                seconds, throttles(calls));
+                seconds, slotDelays(calls) + throttles(calls));
     }
 
     private void rateAccuracy(List<Payara> cluster) throws Exception {

@@ -101,6 +101,15 @@ public final class RateSlot {
         return held == null ? 0 : held.wireAt;
     }
 
+    /**
+     * The time of the slot this thread holds ({@link System#nanoTime()}), or 0 when it holds none: for diagnostics
+     * that compare when a request was due with when it arrived (the bench's SDK interceptor names it in a header).
+     */
+    public static long slotAt() {
+        Held held = HELD.get();
+        return held == null ? 0 : held.slotAt;
+    }
+
     /** Too late for the slot (or it was used): nothing went out; reserve another and send again. */
     public static final class Missed extends RuntimeException {
         public Missed() {

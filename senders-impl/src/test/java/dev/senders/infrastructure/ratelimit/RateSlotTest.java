@@ -29,6 +29,16 @@ class RateSlotTest {
     }
 
     @Test
+    void theHeldSlotsTimeIsKnownUntilItIsReleased() {
+        assertThat(RateSlot.slotAt()).as("none held").isZero();
+        long slot = System.nanoTime() + 50_000_000L;
+        RateSlot.holdUntilWire(slot, slot + 15_000_000L, at -> { });
+        assertThat(RateSlot.slotAt()).isEqualTo(slot);
+        RateSlot.release();
+        assertThat(RateSlot.slotAt()).isZero();
+    }
+
+    @Test
     void aRequestTooLateForItsSlotDoesNotGoOut() {
         RateSlot.hold(System.nanoTime() - 1);
         assertThatThrownBy(RateSlot::claim).isInstanceOf(RateSlot.Missed.class)
