@@ -78,7 +78,8 @@ import java.util.stream.IntStream;
  * {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1), {@code bench.bulk.leg-seconds} (20),
  * {@code bench.latency.count} (4000), {@code bench.batch.count} (2000), {@code bench.quotas} (50,200,500),
  * {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
- * (400: figure 4's warm-up notifications), {@code bench.jvm.extra}
+ * (400: figure 4's warm-up notifications), {@code bench.quota.warm} (150: items a campaign of figure 15.6's warm-up
+ * at the highest quota), {@code bench.jvm.extra}
  * (more JVM options for each Payara Micro, such as a profiler's);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
  * schema is emptied), else an embedded PostgreSQL is started.
@@ -131,6 +132,9 @@ public final class Bench {
             .split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(Double::valueOf).toList();
     /** 15.6: how long each quota run should last at the enforced rate (sizes its campaigns). */
     private final double quotaSeconds = Double.parseDouble(System.getProperty("bench.quota.seconds", "17"));
+    /** Figure 15.6's warm-up: items a campaign of its 16, sent at the highest quota before the measured runs. */
+    private static final int QUOTA_WARM = Integer.getInteger("bench.quota.warm", 150);
+
     /** Figure 4's warm-up notifications (and as many bare POSTs) before the measured ones. */
     private static final int WEBHOOK_WARM = Integer.getInteger("bench.webhook.warm", 400);
     private final List<String[]> rows = new ArrayList<>();
@@ -1409,11 +1413,13 @@ public final class Bench {
         List<List<Http>> apis = rateOrganizations(cluster);
         int k = 16;
         try {
-            // a warm-up of the 16-campaign path at the highest rate, not enforced (JIT, pools, both instances)
+            // a warm-up of the 16-campaign path at the highest rate, not enforced (JIT, pools, both instances): long
+            // enough for the JIT to be done with the send path (with 20 items a campaign, the optimizing compiler's
+            // threads took more CPU than the call threads during the 50/s run that followed: JFR's thread CPU load)
             ses.setSendQuota(DAILY_QUOTA, quotas.stream().mapToDouble(Double::doubleValue).max().orElse(50));
             awaitNoOrganizationSending();
             Thread.sleep(1_500); // the module reads GetSendQuota again at its next send (refresh PT1S)
-            runCampaigns(apis, k, 20, Duration.ofMinutes(5));
+            runCampaigns(apis, k, QUOTA_WARM, Duration.ofMinutes(5));
             steadyStatistics();
             for (double quota : quotas) {
                 ses.setSendQuota(DAILY_QUOTA, quota);
@@ -1556,16 +1562,18 @@ public final class Bench {
 
     private void awaitSent(long id, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = db(); var q = c.prepareStatement("select status from campaigns where id = ?")) {
+        // one connection for the whole wait: a new one every 20 ms would start a PostgreSQL backend 50 times a
+        // second, CPU taken from what is measured
+        try (Connection c = db(); var q = c.prepareStatement("select status from campaigns where id = ?")) {
+            while (System.nanoTime() < deadline) {
                 q.setLong(1, id);
                 try (ResultSet rs = q.executeQuery()) {
                     if (rs.next() && "sent".equals(rs.getString(1))) {
                         return;
                     }
                 }
+                Thread.sleep(20);
             }
-            Thread.sleep(20);
         }
         throw new IllegalStateException("campaign " + id + " not sent within " + within);
     }
