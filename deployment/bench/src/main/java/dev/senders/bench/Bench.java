@@ -617,6 +617,13 @@ public final class Bench {
                     (t - first) / 1_000_000, c.receivedAt(), before.size(),
                     before.isEmpty() ? 0 : (t - before.get(0)) / 1_000_000, gap / 1_000_000, burst, slots));
         }
+        if (out.size() > 3) {
+            // the first three in full; the rest by when they came
+            long last = (sorted.stream().filter(x -> x.errorCode() != null).mapToLong(SesStub.Call::receivedNanos).max()
+                    .orElse(first) - first) / 1_000_000;
+            return "; throttled " + String.join(", ", out.subList(0, 3)) + String.format(Locale.ROOT,
+                    ", and %d more, the last at +%d ms", out.size() - 3, last);
+        }
         return out.isEmpty() ? "" : "; throttled " + String.join(", ", out);
     }
 
