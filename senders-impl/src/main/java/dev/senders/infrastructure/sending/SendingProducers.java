@@ -7,6 +7,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
+import dev.senders.infrastructure.ses.SesClientProducer;
+import dev.senders.infrastructure.ses.SesSettings;
 import software.amazon.awssdk.services.ses.SesClient;
 
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,7 @@ import java.util.logging.Logger;
  * CDI wiring of the senders: the application's shared JAX-RS {@link Client} (connect and read timeouts from
  * {@code senders.resend.timeout}, closed on shutdown), and one {@link ResendEmailSender} and {@link SesEmailSender}
  * with the module's unsubscribe links (final classes, hence {@link Singleton} rather than a proxied normal scope).
- * The {@link SesClient} comes from {@code dev.senders.infrastructure.ses.SesClientProducer}.
+ * The SES sender's client is built with {@link SesClientProducer#builder}, for sending.
  */
 @ApplicationScoped
 public class SendingProducers {
@@ -49,9 +51,25 @@ public class SendingProducers {
         return sender;
     }
 
+    /**
+     * The SES sender, with an SES client of its own, built for sending ({@link SesEmailSender#forSending}; the same
+     * region, credentials, endpoint, connection pool and timeouts as the application's). Closed with the application.
+     */
     @Produces
     @Singleton
-    SesEmailSender sesEmailSender(SesClient ses, UnsubscribeLinks unsubscribeLinks) {
-        return new SesEmailSender(ses, unsubscribeLinks);
+    SesEmailSender sesEmailSender(SesSettings settings, UnsubscribeLinks unsubscribeLinks) {
+        SesClient sending = SesClientProducer.builder(settings,
+                o -> SesEmailSender.forSending(o, settings.maxAttempts())).build();
+        sendingClient = sending;
+        return new SesEmailSender(sending, unsubscribeLinks);
+    }
+
+    private volatile SesClient sendingClient;
+
+    void closeSesEmailSender(@Disposes SesEmailSender sender) {
+        SesClient sending = sendingClient;
+        if (sending != null) {
+            sending.close();
+        }
     }
 }

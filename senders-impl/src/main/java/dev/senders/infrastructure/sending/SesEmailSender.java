@@ -12,7 +12,7 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -63,12 +63,10 @@ import java.util.Set;
 public final class SesEmailSender {
 
     static final String CHARSET = "UTF-8";
-    private static final int DEFAULT_MAX_ATTEMPTS = 3;
     private static final Set<String> THROTTLING_CODES = Set.of("Throttling", "ThrottlingException",
             "TooManyRequestsException", "RequestThrottled", "SlowDown");
 
     private final SesClient ses;
-    private final SdkPlugin sendRetries;
     private final UnsubscribeLinks unsubscribeLinks;
 
     /** A sender that makes no unsubscribe links (a message asking for one is invalid). */
@@ -77,29 +75,46 @@ public final class SesEmailSender {
     }
 
     /**
-     * @param ses the application's SES client; its retry strategy's maximum attempts also bound the retries of a
-     *            send, but a send is retried only when SES certainly did not take the message (see
-     *            {@link #certainlyNotAccepted})
+     * @param ses an SES client built for sending ({@link #forSending}: its retry strategy and the rate slot's
+     *            on-the-wire check are the client's own, so that no request carries a plugin, which made the SDK copy
+     *            the client's whole configuration for every send)
      * @param unsubscribeLinks the module's one-click unsubscribe links, for messages that ask for one
+     * @throws IllegalArgumentException when {@code ses} was not built {@link #forSending}: its own retry policy would
+     *                                  repeat a timed-out send, which SES may have accepted
      */
     public SesEmailSender(SesClient ses, UnsubscribeLinks unsubscribeLinks) {
         this.ses = Objects.requireNonNull(ses, "ses");
         this.unsubscribeLinks = Objects.requireNonNull(unsubscribeLinks, "unsubscribeLinks");
-        int maxAttempts = ses.serviceClientConfiguration().overrideConfiguration().retryStrategy()
-                .map(RetryStrategy::maxAttempts).orElse(DEFAULT_MAX_ATTEMPTS);
+        boolean forSending = ses.serviceClientConfiguration().overrideConfiguration().executionInterceptors().stream()
+                .anyMatch(OnTheWire.class::isInstance);
+        if (!forSending) {
+            throw new IllegalArgumentException("the SES client for sending must be built with"
+                    + " SesEmailSender.forSending (its retries and the rate slot's on-the-wire check)");
+        }
+    }
+
+    /**
+     * The configuration of an SES client for sending, on top of {@code o} (timeouts and the like): 5xx, clock skew and
+     * connections that never reached SES are retried with backoff up to {@code maxAttempts}, a timed-out or
+     * throttled attempt is not ({@link #certainlyNotAccepted}, {@link #throttled}), and each attempt claims the calling
+     * thread's {@link RateSlot} just before it goes on the wire.
+     */
+    public static ClientOverrideConfiguration.Builder forSending(ClientOverrideConfiguration.Builder o,
+                                                                 int maxAttempts) {
         RetryStrategy strategy = DefaultRetryStrategy.standardStrategyBuilder()
                 .maxAttempts(maxAttempts)
                 .retryOnException(t -> certainlyNotAccepted(t) && !throttled(t))
                 .useClientDefaults(false)
                 .build();
-        ExecutionInterceptor inTime = new ExecutionInterceptor() {
-            @Override
-            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                RateSlot.claim();
-            }
-        };
-        this.sendRetries = config -> config.overrideConfiguration(o -> o.retryStrategy(strategy)
-                .addExecutionInterceptor(inTime));
+        return o.retryStrategy(strategy).addExecutionInterceptor(new OnTheWire());
+    }
+
+    /** Each attempt of a send claims the thread's rate slot just before it goes on the wire. */
+    private static final class OnTheWire implements ExecutionInterceptor {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            RateSlot.claim();
+        }
     }
 
     /**
@@ -258,8 +273,7 @@ public final class SesEmailSender {
                 .source(e.from())
                 .destination(d -> d.toAddresses(e.to()))
                 .message(m -> m.subject(content(e.subject())).body(body.build()))
-                .configurationSetName(configSet)
-                .overrideConfiguration(o -> o.addPlugin(sendRetries));
+                .configurationSetName(configSet);
         if (!e.replyTo().isEmpty()) {
             request.replyToAddresses(e.replyTo());
         }
@@ -277,8 +291,7 @@ public final class SesEmailSender {
                 .source(e.from())
                 .destinations(e.toAddress())
                 .rawMessage(r -> r.data(raw))
-                .configurationSetName(configSet)
-                .overrideConfiguration(o -> o.addPlugin(sendRetries));
+                .configurationSetName(configSet);
         List<MessageTag> tags = tags(e);
         if (!tags.isEmpty()) {
             request.tags(tags);

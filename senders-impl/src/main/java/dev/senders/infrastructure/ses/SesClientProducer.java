@@ -15,11 +15,14 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.SesClientBuilder;
 
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
- * The one SES client of the application (thread-safe). Throttling and 5xx answers are retried by the SDK's standard
- * retry policy, with backoff, up to {@code senders.ses.max-attempts}; each call is bounded by the configured timeouts.
+ * The SES client of the application's calls other than sends (thread-safe): throttling and 5xx answers are retried by
+ * the SDK's standard retry policy, with backoff, up to {@code senders.ses.max-attempts}; each call is bounded by the
+ * configured timeouts. Sends have a client of their own, built here with another retry policy
+ * ({@code SendingProducers}).
  */
 @ApplicationScoped
 public class SesClientProducer {
@@ -32,6 +35,19 @@ public class SesClientProducer {
     @Produces
     @ApplicationScoped
     SesClient sesClient() {
+        SesClient client = builder(settings, o -> o.retryStrategy(RetryMode.STANDARD)
+                .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()))).build();
+        LOG.info(() -> "Senders SES client: " + settings);
+        return client;
+    }
+
+    /**
+     * A client builder with the settings' region, credentials, endpoint, connection pool and timeouts; {@code retries}
+     * completes its override configuration (the application's client: the SDK's standard policy; the sending client:
+     * {@code SesEmailSender.forSending}).
+     */
+    public static SesClientBuilder builder(SesSettings settings,
+                                           UnaryOperator<ClientOverrideConfiguration.Builder> retries) {
         AwsCredentialsProvider credentials = settings.accessKeyId().isPresent() && settings.secretAccessKey().isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId().get(),
                 settings.secretAccessKey().get()))
@@ -40,15 +56,11 @@ public class SesClientProducer {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials)
                 .httpClientBuilder(httpClient(settings))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                .overrideConfiguration(retries.apply(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(settings.apiCallTimeout())
-                        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-                        .retryStrategy(RetryMode.STANDARD)
-                        .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()))
-                        .build());
+                        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())).build());
         settings.endpointOverride().ifPresent(builder::endpointOverride);
-        LOG.info(() -> "Senders SES client: " + settings);
-        return builder.build();
+        return builder;
     }
 
     /**

@@ -51,13 +51,24 @@ class SesEmailSenderTest {
                         .connectionTimeout(Duration.ofSeconds(1))
                         .socketTimeout(Duration.ofMillis(700))
                         .build())
-                .overrideConfiguration(c -> c
+                .overrideConfiguration(c -> SesEmailSender.forSending(c
                         .apiCallAttemptTimeout(Duration.ofMillis(700))
-                        .apiCallTimeout(Duration.ofSeconds(5))
-                        .retryStrategy(RetryMode.STANDARD)
-                        .retryStrategy(b -> b.maxAttempts(MAX_ATTEMPTS)))
+                        .apiCallTimeout(Duration.ofSeconds(5)), MAX_ATTEMPTS))
                 .build();
         sender = new SesEmailSender(client);
+    }
+
+    @Test
+    void aClientNotBuiltForSendingIsRefused() {
+        // its own policy (the SDK's standard one here) would repeat a timed-out send, which SES may have accepted
+        try (SesClient plain = SesClient.builder().endpointOverride(stub.endpoint()).region(Region.AP_SOUTHEAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .httpClient(ApacheHttpClient.builder().build())
+                .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD))
+                .build()) {
+            assertThatThrownBy(() -> new SesEmailSender(plain)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("forSending");
+        }
     }
 
     @AfterAll
@@ -252,7 +263,7 @@ class SesEmailSenderTest {
                 .region(Region.AP_SOUTHEAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
                 .httpClient(ApacheHttpClient.builder().build())
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+                .overrideConfiguration(c -> SesEmailSender.forSending(c, 1))
                 .build()) {
             SendResult result = new SesEmailSender(down).send(message().build(), "acme.com", CONFIG_SET);
             assertThat(result.status()).isEqualTo(SendResult.Status.FAILED);
