@@ -132,7 +132,7 @@ public class SendersMetrics {
     private static String key(String name, String... tags) {
         StringBuilder key = new StringBuilder(name);
         for (int i = 0; i < tags.length; i += 2) {
-            key.append('\u0000').append(tags[i]).append('=').append(tag(tags[i], tags[i + 1]).getTagValue());
+            key.append('\u0000').append(tags[i]).append('=').append(value(tags[i + 1]));
         }
         return key.toString();
     }
@@ -146,6 +146,14 @@ public class SendersMetrics {
     }
 
     private static Tag tag(String name, String value) {
-        return new Tag(name, value == null ? "unknown" : value.toLowerCase(Locale.ROOT));
+        return new Tag(name, value(value));
+    }
+
+    /**
+     * A tag's value as registered: lower case, "unknown" for none (the cache's key is made without a {@link Tag}, whose
+     * constructor checks its name).
+     */
+    private static String value(String value) {
+        return value == null ? "unknown" : value.toLowerCase(Locale.ROOT);
     }
 }

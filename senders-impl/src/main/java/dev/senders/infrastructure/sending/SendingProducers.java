@@ -1,5 +1,7 @@
 package dev.senders.infrastructure.sending;
 
+import dev.senders.infrastructure.ses.SesClientProducer;
+import dev.senders.infrastructure.ses.SesSettings;
 import dev.senders.infrastructure.unsubscribe.UnsubscribeLinks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -7,8 +9,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
-import dev.senders.infrastructure.ses.SesClientProducer;
-import dev.senders.infrastructure.ses.SesSettings;
 import software.amazon.awssdk.services.ses.SesClient;
 
 import java.util.concurrent.TimeUnit;
@@ -60,16 +60,10 @@ public class SendingProducers {
     SesEmailSender sesEmailSender(SesSettings settings, UnsubscribeLinks unsubscribeLinks) {
         SesClient sending = SesClientProducer.builder(settings,
                 o -> SesEmailSender.forSending(o, settings.maxAttempts())).build();
-        sendingClient = sending;
         return new SesEmailSender(sending, unsubscribeLinks);
     }
 
-    private volatile SesClient sendingClient;
-
     void closeSesEmailSender(@Disposes SesEmailSender sender) {
-        SesClient sending = sendingClient;
-        if (sending != null) {
-            sending.close();
-        }
+        sender.client().close();
     }
 }

@@ -93,6 +93,11 @@ public final class SesEmailSender {
         }
     }
 
+    /** The client it sends with (its producer closes it with the application). */
+    SesClient client() {
+        return ses;
+    }
+
     /**
      * The configuration of an SES client for sending, on top of {@code o} (timeouts and the like): 5xx, clock skew and
      * connections that never reached SES are retried with backoff up to {@code maxAttempts}, a timed-out or

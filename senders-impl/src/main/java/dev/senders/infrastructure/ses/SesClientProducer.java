@@ -68,8 +68,10 @@ public class SesClientProducer {
      * connection. The JDK's URL connection client kept at most 5 idle connections to a host (http.maxConnections, for
      * the whole JVM): with dozens of calls in flight, requests opened new connections after the on-the-wire check of
      * their rate slot ({@code RateSlot}), and against SES that is a TLS handshake between the check and SES's count
-     * (bench: 3,495 connections in TIME_WAIT at the SES stub after figure 15.2, up to 899 during 15.6; 2 with this pool). Idle connections are dropped after {@code senders.ses.connection-max-idle} (20 s), before
-     * a server's own idle timeout closes them under a request.
+     * (bench: 3,495 connections in TIME_WAIT at the SES stub after figure 15.2, up to 899 during 15.6; 2 with this
+     * pool). Idle connections are dropped after {@code senders.ses.connection-max-idle} (20 s), before a server's own
+     * idle timeout closes them under a request. The sending client and the application's each have such a pool; a
+     * connection is opened only when a call needs one.
      */
     static ApacheHttpClient.Builder httpClient(SesSettings settings) {
         return ApacheHttpClient.builder()

@@ -60,7 +60,8 @@ public class SesSettings {
 
     /**
      * {@code senders.ses.max-connections}, else the sending threads ({@code senders.sending.max-in-flight}, 128) and 8
-     * more for the other SES calls (verification, quota).
+     * more: the size of each SES client's connection pool (the sending client's and the application's, whose calls,
+     * verification and quota, use a few).
      */
     public int maxConnections() {
         return config.getOptionalValue("senders.ses.max-connections", Integer.class)
