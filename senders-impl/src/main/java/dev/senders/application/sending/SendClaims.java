@@ -39,6 +39,11 @@ import java.util.function.Function;
  * <p>Before a provider request leaves, its messages are marked with the request's key ({@link #dispatching}), so a
  * claim left without an outcome tells whether it may have reached the provider. A record that fails to write after a
  * send is retried, then left: the claim stays and, its lease over, is an unknown outcome, never a second blind send.
+ *
+ * <p>A claim inserts its rows in (organization, key) order, so two batches claiming the same keys in different orders
+ * (the same 200 keys sent from two instances, coalesced into batches differently) wait for each other instead of
+ * deadlocking. A deadlock with another statement (a record's or a mark's update, whose row order is the planner's) rolls
+ * the claim back whole, and it is run again.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
@@ -46,6 +51,9 @@ public class SendClaims {
 
     private static final StructuredLog EVENTS = StructuredLog.of(SendClaims.class);
     private static final int RECORD_ATTEMPTS = 3;
+    private static final int CLAIM_ATTEMPTS = 3;
+    /** PostgreSQL's SQLSTATE for a transaction it chose to abort to break a deadlock. */
+    private static final String DEADLOCK = "40P01";
 
     private static final String CLAIM = """
             with input as (
@@ -63,6 +71,7 @@ public class SendClaims {
                                                 from_address, provider, status, claim_token, claimed_at)
                 select key, org, campaign, recipient, from_address, ?, 'sending', ?, clock_timestamp()
                   from input where key is not null
+                 order by org, key
                 on conflict (organization_id, idempotency_key) where idempotency_key is not null
                 do update set status = 'sending', claim_token = excluded.claim_token,
                               claimed_at = excluded.claimed_at, provider = excluded.provider,
@@ -178,6 +187,22 @@ public class SendClaims {
      * organization's sending is paused for each.
      */
     public List<Claim> claim(ProviderName provider, String token, List<Outgoing> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return claimOnce(provider, token, batch);
+            } catch (SQLException e) {
+                // a deadlock rolled the whole statement back: nothing was claimed, so it is safe to run it again
+                if (!DEADLOCK.equals(e.getSQLState()) || attempt >= CLAIM_ATTEMPTS) {
+                    throw new IllegalStateException("Could not claim " + batch.size() + " messages before sending: "
+                            + e.getMessage(), e);
+                }
+                EVENTS.info("send.claim-deadlock-retried").organization(batch.get(0).message().organizationId())
+                        .field("messages", batch.size()).field("attempt", attempt).log();
+            }
+        }
+    }
+
+    private List<Claim> claimOnce(ProviderName provider, String token, List<Outgoing> batch) throws SQLException {
         try (Connection c = SendersDatabase.autoCommitting(dataSource.getConnection());
              PreparedStatement claim = c.prepareStatement(CLAIM)) {
             claim.setArray(1, array(c, batch, o -> o.message().organizationId()));
@@ -197,9 +222,6 @@ public class SendClaims {
                 }
             }
             return claims;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not claim " + batch.size() + " messages before sending: "
-                    + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,140 @@
+package dev.senders.application.sending;
+
+import dev.senders.api.sending.EmailMessage;
+import dev.senders.api.sending.ProviderName;
+import dev.senders.infrastructure.persistence.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two claims of the same keys at once, on a real PostgreSQL (CI's red run of stop 26: two instances sending the same
+ * 200 keys, coalesced into batches in different orders, deadlocked in the claim and answered 500). The other claimant
+ * is a transaction held open by the test, so each interleaving is made to happen rather than hoped for.
+ */
+class SendClaimsLockOrderTest {
+
+    private static TestDatabase db;
+    private static SendClaims claims;
+    private static String application;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.start();
+        application = "claims-" + UUID.randomUUID();
+        PGSimpleDataSource named = db.simple();
+        named.setApplicationName(application);
+        claims = new SendClaims();
+        claims.dataSource = named;
+        claims.lease = Duration.ofMinutes(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    /**
+     * The other claimant holds k-m and is about to take k-z (in key order, as every claim does). A claim of [k-z, k-m]
+     * must take k-m first and wait there, holding nothing the other needs: given in the message order, it would take
+     * k-z, wait for k-m, and the other, waiting for k-z, would be chosen to break the deadlock (its deadlock_timeout is
+     * set short so that it, not the claim, notices).
+     */
+    @Test
+    void aClaimTakesItsKeysInKeyOrderSoTheOtherClaimantIsNeverInADeadlock() throws Exception {
+        String org = "org-order";
+        try (Connection other = db.simple().getConnection()) {
+            other.setAutoCommit(false);
+            run(other, "set local deadlock_timeout = '20ms'");
+            hold(other, org, "k-m");
+
+            CompletableFuture<List<SendClaims.Claim>> claim = CompletableFuture.supplyAsync(() ->
+                    claims.claim(ProviderName.RESEND, SendClaims.newToken(),
+                            List.of(outgoing(org, "k-z"), outgoing(org, "k-m"))));
+            awaitWaiting();
+
+            hold(other, org, "k-z");
+            other.commit();
+
+            assertThat(claim.get(10, TimeUnit.SECONDS)).extracting(SendClaims.Claim::kind)
+                    .containsExactly(SendClaims.Kind.IN_PROGRESS, SendClaims.Kind.IN_PROGRESS);
+        }
+    }
+
+    /**
+     * A deadlock the claim is chosen to break (here with a claimant that does not keep key order; in the module, a
+     * record's or a mark's update, whose row order is the planner's) rolls the claim back whole; it is run again and
+     * answers from what the other claimant committed.
+     */
+    @Test
+    void aClaimChosenToBreakADeadlockIsRunAgain() throws Exception {
+        String org = "org-deadlock";
+        try (Connection other = db.simple().getConnection()) {
+            other.setAutoCommit(false);
+            run(other, "set local deadlock_timeout = '10s'");
+            hold(other, org, "k-z");
+
+            CompletableFuture<List<SendClaims.Claim>> claim = CompletableFuture.supplyAsync(() ->
+                    claims.claim(ProviderName.RESEND, SendClaims.newToken(),
+                            List.of(outgoing(org, "k-m"), outgoing(org, "k-z"))));
+            awaitWaiting();
+
+            // the claim holds k-m and waits for k-z; this waits for k-m: after the claim's deadlock_timeout (1 s),
+            // PostgreSQL aborts the claim, and this insert goes through
+            hold(other, org, "k-m");
+            other.commit();
+
+            assertThat(claim.get(20, TimeUnit.SECONDS)).extracting(SendClaims.Claim::kind)
+                    .containsExactly(SendClaims.Kind.IN_PROGRESS, SendClaims.Kind.IN_PROGRESS);
+        }
+        assertThat(db.queryLong("select count(*) from senders_sends where organization_id = '" + org
+                + "' and claim_token = 'other'")).isEqualTo(2);
+    }
+
+    private static SendClaims.Outgoing outgoing(String org, String key) {
+        return new SendClaims.Outgoing(EmailMessage.builder().organizationId(org).to(key + "@example.org")
+                .from("news@acme.com").subject("Hi").text("Hi").idempotencyKey(key).build(), "news@acme.com");
+    }
+
+    /** The other claimant's claim of one key, left uncommitted. */
+    private static void hold(Connection other, String org, String key) throws SQLException {
+        try (PreparedStatement insert = other.prepareStatement("""
+                insert into senders_sends (idempotency_key, organization_id, recipient, from_address, provider,
+                                           status, claim_token, claimed_at)
+                values (?, ?, ?, 'news@acme.com', 'resend', 'sending', 'other', clock_timestamp())""")) {
+            insert.setString(1, key);
+            insert.setString(2, org);
+            insert.setString(3, key + "@example.org");
+            insert.executeUpdate();
+        }
+    }
+
+    private static void run(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Until the claim's statement waits for a row lock. */
+    private static void awaitWaiting() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (db.queryLong("select count(*) from pg_stat_activity where application_name = '" + application
+                + "' and wait_event_type = 'Lock'") == 0) {
+            assertThat(System.nanoTime()).as("the claim waiting for the other claimant's row").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
