@@ -40,10 +40,11 @@ import java.util.function.Function;
  * claim left without an outcome tells whether it may have reached the provider. A record that fails to write after a
  * send is retried, then left: the claim stays and, its lease over, is an unknown outcome, never a second blind send.
  *
- * <p>A claim inserts its rows in (organization, key) order, so two batches claiming the same keys in different orders
- * (the same 200 keys sent from two instances, coalesced into batches differently) wait for each other instead of
- * deadlocking. A deadlock with another statement (a record's or a mark's update, whose row order is the planner's) rolls
- * the claim back whole, and it is run again.
+ * <p>Every statement here takes its rows' locks in (organization, key) order: a claim inserts in that order, a mark
+ * and a record lock their rows in it ({@code order by ... for update}) before they update them. So two batches of the
+ * same keys in different orders (the same 200 keys sent from two instances, joined into batches differently), or one
+ * instance's claim against another's mark or record, wait for each other instead of deadlocking. Should a claim still
+ * be chosen to break a deadlock, it is rolled back whole and run again.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.NOT_SUPPORTED)
@@ -99,8 +100,13 @@ public class SendClaims {
 
     private static final String DISPATCHING = """
             update senders_sends s set request_key = ?, request_size = ?
-              from unnest(?::varchar[], ?::varchar[]) as t(org, key)
-             where s.organization_id = t.org and s.idempotency_key = t.key and s.claim_token = ?""";
+              from (select o.id from senders_sends o
+                      join unnest(?::varchar[], ?::varchar[]) as t(org, key)
+                        on o.organization_id = t.org and o.idempotency_key = t.key
+                     where o.claim_token = ?
+                     order by o.organization_id, o.idempotency_key
+                       for update of o) mine
+             where s.id = mine.id""";
 
     private static final String RECORD = """
             with u as (
@@ -109,13 +115,19 @@ public class SendClaims {
                     as t(org, key, campaign, recipient, from_address, provider, status, message_id, error, warning,
                          list_unsubscribe)
             ),
+            mine as (
+                select o.id, u.* from senders_sends o
+                  join u on o.organization_id = u.org and o.idempotency_key = u.key
+                 where u.key is not null and o.claim_token = ?
+                 order by o.organization_id, o.idempotency_key
+                   for update of o
+            ),
             updated as (
-                update senders_sends s set status = u.status, provider = u.provider, from_address = u.from_address,
-                       message_id = u.message_id, error = u.error, warning = u.warning,
-                       list_unsubscribe = u.list_unsubscribe, updated_at = now()
-                  from u
-                 where u.key is not null and s.organization_id = u.org and s.idempotency_key = u.key
-                   and s.claim_token = ?
+                update senders_sends s set status = mine.status, provider = mine.provider,
+                       from_address = mine.from_address, message_id = mine.message_id, error = mine.error,
+                       warning = mine.warning, list_unsubscribe = mine.list_unsubscribe, updated_at = now()
+                  from mine
+                 where s.id = mine.id
                 returning 1
             )
             insert into senders_sends (organization_id, campaign_id, recipient, from_address, provider, message_id,

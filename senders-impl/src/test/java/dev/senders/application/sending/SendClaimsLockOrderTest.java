@@ -2,6 +2,7 @@ package dev.senders.application.sending;
 
 import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
+import dev.senders.api.sending.SendResult;
 import dev.senders.infrastructure.persistence.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +105,73 @@ class SendClaimsLockOrderTest {
                 + "' and claim_token = 'other'")).isEqualTo(2);
     }
 
+    /**
+     * A mark before the request leaves locks its rows in key order too: the other claimant (here a claim from another
+     * instance, which locks a row it finds held) holds k-m and is about to lock k-z.
+     */
+    @Test
+    void aMarkLocksItsRowsInKeyOrder() throws Exception {
+        String org = "org-mark";
+        List<SendClaims.Outgoing> batch = claimedZThenM(org);
+        String token = tokenOf(org);
+        whileTheOtherHoldsKM(org, () -> claims.dispatching(token, batch, "req-1"));
+        assertThat(db.queryLong("select count(*) from senders_sends where organization_id = '" + org
+                + "' and request_key = 'req-1'")).isEqualTo(2);
+    }
+
+    /** So does the record of the outcomes. */
+    @Test
+    void aRecordLocksItsRowsInKeyOrder() throws Exception {
+        String org = "org-record";
+        List<SendClaims.Outgoing> batch = claimedZThenM(org);
+        String token = tokenOf(org);
+        whileTheOtherHoldsKM(org, () -> claims.record(token, batch, batch.stream()
+                .map(o -> SendResult.sent(ProviderName.SES, "id-" + o.message().to(), null)).toList()));
+        assertThat(db.queryLong("select count(*) from senders_sends where organization_id = '" + org
+                + "' and status = 'sent' and message_id like 'id-%'")).isEqualTo(2);
+    }
+
+    /**
+     * k-z and k-m, claimed by one send, k-z's row first (the table holds rows in no key order; a claim would insert
+     * k-m first).
+     */
+    private static List<SendClaims.Outgoing> claimedZThenM(String org) throws SQLException {
+        List<SendClaims.Outgoing> batch = List.of(outgoing(org, "k-z"), outgoing(org, "k-m"));
+        try (Connection c = db.simple().getConnection()) {
+            for (SendClaims.Outgoing o : batch) {
+                insert(c, org, o.message().idempotencyKey(), "mine-" + org);
+            }
+        }
+        return batch;
+    }
+
+    private static String tokenOf(String org) {
+        return "mine-" + org;
+    }
+
+    /** Runs {@code action} while another transaction holds k-m, then has that one lock k-z and commit. */
+    private static void whileTheOtherHoldsKM(String org, Runnable action) throws Exception {
+        try (Connection other = db.simple().getConnection()) {
+            other.setAutoCommit(false);
+            run(other, "set local deadlock_timeout = '20ms'");
+            lock(other, org, "k-m");
+            CompletableFuture<Void> running = CompletableFuture.runAsync(action);
+            awaitWaiting();
+            lock(other, org, "k-z");
+            other.commit();
+            running.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void lock(Connection other, String org, String key) throws SQLException {
+        try (PreparedStatement lock = other.prepareStatement(
+                "select 1 from senders_sends where organization_id = ? and idempotency_key = ? for update")) {
+            lock.setString(1, org);
+            lock.setString(2, key);
+            lock.executeQuery().close();
+        }
+    }
+
     private static SendClaims.Outgoing outgoing(String org, String key) {
         return new SendClaims.Outgoing(EmailMessage.builder().organizationId(org).to(key + "@example.org")
                 .from("news@acme.com").subject("Hi").text("Hi").idempotencyKey(key).build(), "news@acme.com");
@@ -111,13 +179,18 @@ class SendClaimsLockOrderTest {
 
     /** The other claimant's claim of one key, left uncommitted. */
     private static void hold(Connection other, String org, String key) throws SQLException {
-        try (PreparedStatement insert = other.prepareStatement("""
+        insert(other, org, key, "other");
+    }
+
+    private static void insert(Connection c, String org, String key, String token) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("""
                 insert into senders_sends (idempotency_key, organization_id, recipient, from_address, provider,
                                            status, claim_token, claimed_at)
-                values (?, ?, ?, 'news@acme.com', 'resend', 'sending', 'other', clock_timestamp())""")) {
+                values (?, ?, ?, 'news@acme.com', 'resend', 'sending', ?, clock_timestamp())""")) {
             insert.setString(1, key);
             insert.setString(2, org);
             insert.setString(3, key + "@example.org");
+            insert.setString(4, token);
             insert.executeUpdate();
         }
     }
