@@ -56,53 +56,47 @@ class SendClaimsLockOrderTest {
      */
     @Test
     void aClaimTakesItsKeysInKeyOrderSoTheOtherClaimantIsNeverInADeadlock() throws Exception {
-        String org = "org-order";
-        try (Connection other = db.simple().getConnection()) {
-            other.setAutoCommit(false);
-            run(other, "set local deadlock_timeout = '20ms'");
-            hold(other, org, "k-m");
-
-            CompletableFuture<List<SendClaims.Claim>> claim = CompletableFuture.supplyAsync(() ->
-                    claims.claim(ProviderName.RESEND, SendClaims.newToken(),
-                            List.of(outgoing(org, "k-z"), outgoing(org, "k-m"))));
-            awaitWaiting();
-
-            hold(other, org, "k-z");
-            other.commit();
-
-            assertThat(claim.get(10, TimeUnit.SECONDS)).extracting(SendClaims.Claim::kind)
-                    .containsExactly(SendClaims.Kind.IN_PROGRESS, SendClaims.Kind.IN_PROGRESS);
-        }
+        assertThat(claimWhileTheOtherTakes("org-order", "20ms", "k-m", "k-z", "k-z", "k-m"))
+                .extracting(SendClaims.Claim::kind)
+                .containsExactly(SendClaims.Kind.IN_PROGRESS, SendClaims.Kind.IN_PROGRESS);
     }
 
     /**
-     * A deadlock the claim is chosen to break (here with a claimant that does not keep key order; in the module, a
-     * record's or a mark's update, whose row order is the planner's) rolls the claim back whole; it is run again and
-     * answers from what the other claimant committed.
+     * A deadlock the claim is chosen to break (here with a claimant that does not keep key order: none of the module's
+     * statements, but the claim must not depend on every writer of the table keeping it) rolls the claim back whole;
+     * it is run again and answers from what the other claimant committed. The claim holds k-m and waits for k-z; the
+     * other then waits for k-m: after the claim's deadlock_timeout (1 s; the other's is 10 s), PostgreSQL aborts the
+     * claim, and the other's insert goes through.
      */
     @Test
     void aClaimChosenToBreakADeadlockIsRunAgain() throws Exception {
         String org = "org-deadlock";
-        try (Connection other = db.simple().getConnection()) {
-            other.setAutoCommit(false);
-            run(other, "set local deadlock_timeout = '10s'");
-            hold(other, org, "k-z");
-
-            CompletableFuture<List<SendClaims.Claim>> claim = CompletableFuture.supplyAsync(() ->
-                    claims.claim(ProviderName.RESEND, SendClaims.newToken(),
-                            List.of(outgoing(org, "k-m"), outgoing(org, "k-z"))));
-            awaitWaiting();
-
-            // the claim holds k-m and waits for k-z; this waits for k-m: after the claim's deadlock_timeout (1 s),
-            // PostgreSQL aborts the claim, and this insert goes through
-            hold(other, org, "k-m");
-            other.commit();
-
-            assertThat(claim.get(20, TimeUnit.SECONDS)).extracting(SendClaims.Claim::kind)
-                    .containsExactly(SendClaims.Kind.IN_PROGRESS, SendClaims.Kind.IN_PROGRESS);
-        }
+        assertThat(claimWhileTheOtherTakes(org, "10s", "k-z", "k-m", "k-m", "k-z"))
+                .extracting(SendClaims.Claim::kind)
+                .containsExactly(SendClaims.Kind.IN_PROGRESS, SendClaims.Kind.IN_PROGRESS);
         assertThat(db.queryLong("select count(*) from senders_sends where organization_id = '" + org
                 + "' and claim_token = 'other'")).isEqualTo(2);
+    }
+
+    /**
+     * The other claimant (a transaction of the test's, with {@code deadlockTimeout}) claims {@code first}; a claim of
+     * {@code claimed} (in that order) starts and waits for a row; the other then claims {@code second} and commits.
+     * What the claim answers.
+     */
+    private static List<SendClaims.Claim> claimWhileTheOtherTakes(String org, String deadlockTimeout, String first,
+                                                                  String second, String... claimed) throws Exception {
+        try (Connection other = db.simple().getConnection()) {
+            other.setAutoCommit(false);
+            run(other, "set local deadlock_timeout = '" + deadlockTimeout + "'");
+            hold(other, org, first);
+            CompletableFuture<List<SendClaims.Claim>> claim = CompletableFuture.supplyAsync(() ->
+                    claims.claim(ProviderName.RESEND, SendClaims.newToken(),
+                            java.util.Arrays.stream(claimed).map(key -> outgoing(org, key)).toList()));
+            awaitWaiting();
+            hold(other, org, second);
+            other.commit();
+            return claim.get(20, TimeUnit.SECONDS);
+        }
     }
 
     /**
