@@ -37,12 +37,20 @@ public class SharedGenerations {
     private final SecureRandom random = new SecureRandom();
     private volatile ConcurrentMap<String, Long> generations;
 
+    /** Looks the grid's map up once, in the first call that uses this bean: {@link DataGridAtStartup}'s. */
     @PostConstruct
     void connect() {
         generations = lookup(dataGridJndi).orElse(null);
         if (generations == null) {
             LOG.info("No data grid at " + dataGridJndi + ": provider resolution reads the database at every send");
+        } else {
+            LOG.info("Senders data grid: connected to " + dataGridJndi + " (map " + MAP_NAME + ")");
         }
+    }
+
+    /** Whether the data grid's map is in use (false where the server has none). */
+    public boolean connected() {
+        return generations != null;
     }
 
     /**
