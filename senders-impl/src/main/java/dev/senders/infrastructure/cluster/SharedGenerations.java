@@ -10,6 +10,8 @@ import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,7 +42,7 @@ public class SharedGenerations {
     /** Looks the grid's map up once, in the first call that uses this bean: {@link DataGridAtStartup}'s. */
     @PostConstruct
     void connect() {
-        generations = lookup(dataGridJndi).orElse(null);
+        generations = lookupOutsideAnyCall(dataGridJndi).orElse(null);
         if (generations == null) {
             LOG.info("No data grid at " + dataGridJndi + ": provider resolution reads the database at every send");
         } else {
@@ -87,6 +89,38 @@ public class SharedGenerations {
             LOG.log(Level.SEVERE, "data grid write failed; other instances see this change when their copy expires: "
                     + e);
         }
+    }
+
+    /**
+     * {@link #lookup} on a thread of its own, which no Jakarta EE call is running on: Payara ties a Hazelcast map to the
+     * call it was first looked up in (its "tenant"), and then enters that call around each of the map's operations on
+     * Hazelcast's partition threads (a CDI request context pushed and popped for every read of a generation, and
+     * leaving the call closes the EntityManagers it holds). Looked up outside any call, the map has no tenant: its
+     * operations run without it, which its keys and values (strings and longs, the JDK's classes) never needed. A
+     * thread started while the application starts inherits no call from it.
+     */
+    static Optional<ConcurrentMap<String, Long>> lookupOutsideAnyCall(String jndiName) {
+        return onThreadOfItsOwn(() -> lookup(jndiName), LOOKUP_TIMEOUT_MILLIS);
+    }
+
+    private static final long LOOKUP_TIMEOUT_MILLIS = 60_000;
+
+    /** What {@code work} answers, run on a new thread; empty when it has not answered within the timeout. */
+    static <T> Optional<T> onThreadOfItsOwn(Supplier<Optional<T>> work, long timeoutMillis) {
+        AtomicReference<Optional<T>> found = new AtomicReference<>(Optional.empty());
+        Thread thread = new Thread(() -> found.set(work.get()), "senders-data-grid-lookup");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warning("data grid lookup still running after " + timeoutMillis + " ms; going without it");
+            return Optional.empty();
+        }
+        return found.get();
     }
 
     @SuppressWarnings("unchecked")
