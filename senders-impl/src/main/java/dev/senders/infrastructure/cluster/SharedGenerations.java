@@ -31,6 +31,7 @@ public class SharedGenerations {
 
     private static final Logger LOG = Logger.getLogger(SharedGenerations.class.getName());
     private static final String MAP_NAME = "senders-generations";
+    private static final long LOOKUP_TIMEOUT_MILLIS = 60_000;
 
     @ConfigProperty(name = "senders.cluster.data-grid-jndi", defaultValue = "payara/Hazelcast")
     @jakarta.inject.Inject
@@ -102,8 +103,6 @@ public class SharedGenerations {
     static Optional<ConcurrentMap<String, Long>> lookupOutsideAnyCall(String jndiName) {
         return onThreadOfItsOwn(() -> lookup(jndiName), LOOKUP_TIMEOUT_MILLIS);
     }
-
-    private static final long LOOKUP_TIMEOUT_MILLIS = 60_000;
 
     /** What {@code work} answers, run on a new thread; empty when it has not answered within the timeout. */
     static <T> Optional<T> onThreadOfItsOwn(Supplier<Optional<T>> work, long timeoutMillis) {

@@ -125,8 +125,8 @@ class ClusterIT {
     void theVerificationTimerRunsOncePerPeriodAcrossTheClusterAndChecksEveryDomainOnce() throws Exception {
         List<String> domains = sweepDomains;
 
-        // the first minute's period after the domains went in (before the tests above, usually finished by now),
-        // run by one instance, with every one of our domains in it
+        // the first minute's period after the domains went in (when the cluster started; it has usually finished
+        // during the tests before this one), run by one instance, with every one of our domains in it
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
                 .until(() -> finishedPeriodsSince(sweepDomainsInserted).size() >= 1);
         Instant period = finishedPeriodsSince(sweepDomainsInserted).get(0);
