@@ -43,6 +43,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -99,6 +100,11 @@ public final class Bench {
      * just the SES sends its notifications report on); {@code 15}: issue 15's new figures (15.1-15.6, both phases);
      * {@code 15,4}: both; {@code 15.n}: one figure of issue 15.
      */
+    /**
+     * {@code -Dbench.capture=true}: figures 2 and 15.6 also capture their SES requests on the loopback with tcpdump
+     * ({@link LoopbackCapture}) and report their count per second as they reached it.
+     */
+    private static final boolean CAPTURE = Boolean.getBoolean("bench.capture");
     private static final Set<String> ONLY = Set.of(System.getProperty("bench.only", "").trim().split("\\s*,\\s*"))
             .stream().filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableSet());
     private static final boolean EVERYTHING = ONLY.isEmpty();
@@ -534,6 +540,8 @@ public final class Bench {
     private static final String[] RATE_FROM = {"news@bench-rate-1.com", "news@bench-rate-2.com"};
     /** [organization][instance]: the API as a user of each rate organization, on each instance. */
     private List<List<Http>> rateApis;
+    /** The bench endpoints of each instance of figures 2 and 15.6 (their requests' wire times, {@link #wireTimes}). */
+    private List<Http> rateInstances = List.of();
 
     /** The two organizations of figures 2 and 15.6, each with a verified default sender, warmed up on each instance. */
     private List<List<Http>> rateOrganizations(List<Payara> cluster) throws Exception {
@@ -541,6 +549,7 @@ public final class Bench {
             return rateApis;
         }
         List<List<Http>> apis = new ArrayList<>(); // [org][instance]
+        rateInstances = cluster.stream().map(p -> Http.anonymous(p.base())).toList();
         for (int o = 0; o < 2; o++) {
             String user = user(RATE_ORGS[o], "user");
             List<Http> perInstance = new ArrayList<>();
@@ -573,7 +582,7 @@ public final class Bench {
      * Where each throttled request fell: ms after the run's first request, and how many requests the stub had taken
      * in the second before it, and over how many ms the last MaxSendRate of them came (empty when none was throttled).
      */
-    private static String throttles(List<SesStub.Call> calls) {
+    private static String throttles(List<SesStub.Call> calls, Map<Long, Long> wire) {
         List<SesStub.Call> sorted = calls.stream().sorted(java.util.Comparator.comparingLong(SesStub.Call::receivedNanos))
                 .toList();
         if (sorted.isEmpty()) {
@@ -605,10 +614,17 @@ public final class Bench {
             List<SesStub.Call> window = sorted.subList(0, i + 1).stream()
                     .filter(x -> x.errorCode() == null || x == c).filter(x -> t - x.receivedNanos() < 1_000_000_000L)
                     .filter(x -> x.slotNanos() != 0).toList();
+            // and how far apart they left the module (its on-the-wire check, the bench WAR's SDK interceptor): a second
+            // compressed after they left is compressed between the module's client and the stub's handler
+            List<Long> left = window.stream().map(x -> wire.get(x.slotNanos())).filter(java.util.Objects::nonNull)
+                    .toList();
             String slots = window.size() < 2 ? "" : String.format(Locale.ROOT, "; the %d of them with a slot were due"
-                    + " over %d ms and arrived over %d ms, up to %d ms after their slots (median %d)", window.size(),
+                    + " over %d ms, %sarrived over %d ms, up to %d ms after their slots (median %d)", window.size(),
                     (window.stream().mapToLong(SesStub.Call::slotNanos).max().orElse(0)
                             - window.stream().mapToLong(SesStub.Call::slotNanos).min().orElse(0)) / 1_000_000,
+                    left.size() < 2 ? "" : String.format(Locale.ROOT, "%d of them left the module over %d ms and ",
+                            left.size(), (left.stream().mapToLong(Long::longValue).max().orElse(0)
+                                    - left.stream().mapToLong(Long::longValue).min().orElse(0)) / 1_000_000),
                     (t - window.get(0).receivedNanos()) / 1_000_000,
                     window.stream().mapToLong(x -> x.receivedNanos() - x.slotNanos()).max().orElse(0) / 1_000_000,
                     median(window.stream().map(x -> x.receivedNanos() - x.slotNanos()).toList()) / 1_000_000);
@@ -652,21 +668,87 @@ public final class Bench {
     }
 
     /**
-     * The run's SES requests as the stub saw them, for a look beside the JVMs' GC logs: bench-run/ses-requests-*.csv,
-     * one line a request (receipt, its slot, both as wall-clock time, the ms between them, the answer).
+     * Each request's slot and when it passed the module's on-the-wire check, from every instance of the run (the bench
+     * WAR's SDK interceptor keeps them; reading them forgets them), by slot ({@link System#nanoTime()}).
      */
-    private void writeRequests(List<SesStub.Call> calls) throws java.io.IOException {
+    private Map<Long, Long> wireTimes() throws Exception {
+        Map<Long, Long> bySlot = new HashMap<>();
+        for (Http instance : rateInstances) {
+            for (jakarta.json.JsonValue pair : instance.post("bench-api/wire-times", "application/json", "",
+                    Duration.ofMinutes(1)).expect(200).json().getJsonArray("pairs")) {
+                jakarta.json.JsonArray p = pair.asJsonArray();
+                bySlot.put(p.getJsonNumber(0).longValue(), p.getJsonNumber(1).longValue());
+            }
+        }
+        return bySlot;
+    }
+
+    /**
+     * Where a request's delay after its slot arose: from the slot to the module's on-the-wire check (the module's
+     * lateness, at most senders.rate.max-lateness or the slot is given up), and from that check to the stub's handler
+     * (the client's sending, the loopback, the stub's own threads); median, 99th percentile and most, in ms.
+     */
+    static String wireDelays(List<SesStub.Call> calls, Map<Long, Long> wire) {
+        List<long[]> matched = calls.stream().filter(c -> c.slotNanos() != 0 && wire.containsKey(c.slotNanos()))
+                .map(c -> new long[]{wire.get(c.slotNanos()) - c.slotNanos(),
+                        c.receivedNanos() - wire.get(c.slotNanos())}).toList();
+        if (matched.isEmpty()) {
+            return "";
+        }
+        List<Long> late = matched.stream().map(m -> m[0]).sorted().toList();
+        List<Long> way = matched.stream().map(m -> m[1]).sorted().toList();
+        return String.format(Locale.ROOT, "; of that, slot to the module's on-the-wire check: median %.1f, p99 %.1f,"
+                        + " at most %.1f ms; that check to the stub's handler: median %.1f, p99 %.1f, at most %.1f ms"
+                        + " (%d requests matched)", pct(late, 0.5), pct(late, 0.99), late.get(late.size() - 1) / 1e6,
+                pct(way, 0.5), pct(way, 0.99), way.get(way.size() - 1) / 1e6, matched.size());
+    }
+
+    /**
+     * With {@code -Dbench.capture=true} ({@link LoopbackCapture}): the most requests in any sliding second as their
+     * packets reached the loopback, where a real SES would count them, against the stub's count when its handler took
+     * them; and how long the stub took from the packet to its handler.
+     */
+    static String loopback(List<SesStub.Call> calls, Map<Long, Long> onLoopback) {
+        List<SesStub.Call> seen = calls.stream().filter(c -> c.slotNanos() != 0 && onLoopback.containsKey(c.slotNanos()))
+                .toList();
+        if (seen.isEmpty()) {
+            return "";
+        }
+        List<Long> atKernel = seen.stream().map(c -> onLoopback.get(c.slotNanos())).sorted().toList();
+        List<Long> atHandler = seen.stream().map(SesStub.Call::receivedNanos).sorted().toList();
+        List<Long> handlerDelay = seen.stream().map(c -> c.receivedAt().getEpochSecond() * 1_000_000_000L
+                + c.receivedAt().getNano() - onLoopback.get(c.slotNanos())).sorted().toList();
+        return String.format(Locale.ROOT, "; on the loopback (tcpdump, %d requests, the throttled ones included): at"
+                        + " most %d in any 1 s as their packets arrived, %d as the stub's handler took them; packet to"
+                        + " handler: median %.1f, p99 %.1f, at most %.1f ms", seen.size(), maxInAnySecond(atKernel),
+                maxInAnySecond(atHandler), pct(handlerDelay, 0.5), pct(handlerDelay, 0.99),
+                handlerDelay.get(handlerDelay.size() - 1) / 1e6);
+    }
+
+    private static double pct(List<Long> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * q) - 1)) / 1e6;
+    }
+
+    /**
+     * The run's SES requests as the stub saw them, for a look beside the JVMs' GC logs or a packet capture:
+     * bench-run/ses-requests-*.csv, one line a request (receipt, its slot, both as wall-clock time, the ms between them,
+     * the answer; then the receipt, the slot and the module's on-the-wire check on {@link System#nanoTime()}).
+     */
+    private void writeRequests(List<SesStub.Call> calls, Map<Long, Long> wire) throws java.io.IOException {
         if (calls.isEmpty()) {
             return;
         }
-        StringBuilder csv = new StringBuilder("received_at,slot_at,after_slot_ms,status,error\n");
+        StringBuilder csv = new StringBuilder("received_at,slot_at,after_slot_ms,status,error,received_nanos,slot_nanos,"
+                + "wire_nanos\n");
         calls.stream().sorted(java.util.Comparator.comparingLong(SesStub.Call::receivedNanos)).forEach(c -> {
             Instant slot = c.slotNanos() == 0 ? null : c.receivedAt().minusNanos(c.receivedNanos() - c.slotNanos());
+            Long left = c.slotNanos() == 0 ? null : wire.get(c.slotNanos());
             csv.append(c.receivedAt()).append(',').append(slot == null ? "" : slot.toString()).append(',')
                     .append(slot == null ? "" : String.format(Locale.ROOT, "%.3f",
                             (c.receivedNanos() - c.slotNanos()) / 1e6))
                     .append(',').append(c.status()).append(',').append(c.errorCode() == null ? "" : c.errorCode())
-                    .append('\n');
+                    .append(',').append(c.receivedNanos()).append(',').append(c.slotNanos()).append(',')
+                    .append(left == null ? "" : left.toString()).append('\n');
         });
         Files.createDirectories(work);
         Files.writeString(work.resolve("ses-requests-" + calls.size() + "-" + System.currentTimeMillis() + ".csv"),
@@ -683,6 +765,9 @@ public final class Bench {
                     .getJsonNumber("id").longValue());
             starters.add(api);
         }
+        wireTimes(); // forgets the earlier runs' ones
+        LoopbackCapture capture = CAPTURE ? LoopbackCapture.start(ses.port(),
+                work.resolve("loopback-" + System.currentTimeMillis() + ".pcap")) : null;
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(k);
         try {
@@ -698,8 +783,13 @@ public final class Bench {
         } finally {
             pool.shutdown();
         }
-        for (long id : ids) {
-            awaitSent(id, within);
+        Map<Long, Long> onLoopback;
+        try {
+            for (long id : ids) {
+                awaitSent(id, within);
+            }
+        } finally {
+            onLoopback = capture == null ? Map.of() : capture.stop();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Set<String> campaignIds = ids.stream().map(String::valueOf).collect(Collectors.toSet());
@@ -716,9 +806,11 @@ public final class Bench {
         long to0 = byOrg.values().stream().mapToLong(l -> l.stream().max(Long::compare).orElseThrow())
                 .min().orElseThrow();
         long inWindow = at.stream().filter(t -> t > from0 && t <= to0).count();
-        writeRequests(calls);
+        Map<Long, Long> wire = wireTimes();
+        writeRequests(calls, wire);
         return new RateRun(k, each, byOrg.size(), inWindow / ((to0 - from0) / 1e9), throttled, ok.size(), at,
-                seconds, slotDelays(calls) + throttles(calls));
+                seconds, slotDelays(calls) + wireDelays(calls, wire) + loopback(calls, onLoopback)
+                + throttles(calls, wire));
     }
 
     private void rateAccuracy(List<Payara> cluster) throws Exception {
