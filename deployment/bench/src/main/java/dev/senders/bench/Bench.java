@@ -40,10 +40,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -96,15 +96,15 @@ public final class Bench {
     private final int sendCount = Integer.getInteger("bench.send.count", 2000);
     private final int sweepDomains = Integer.getInteger("bench.sweep.domains", 10_000);
     /**
-     * {@code -Dbench.only}: a comma-separated list of what to run instead of everything. {@code 4}: figure 4 (after
-     * just the SES sends its notifications report on); {@code 15}: issue 15's new figures (15.1-15.6, both phases);
-     * {@code 15,4}: both; {@code 15.n}: one figure of issue 15.
-     */
-    /**
      * {@code -Dbench.capture=true}: figures 2 and 15.6 also capture their SES requests on the loopback with tcpdump
      * ({@link LoopbackCapture}) and report their count per second as they reached it.
      */
     private static final boolean CAPTURE = Boolean.getBoolean("bench.capture");
+    /**
+     * {@code -Dbench.only}: a comma-separated list of what to run instead of everything. {@code 4}: figure 4 (after
+     * just the SES sends its notifications report on); {@code 15}: issue 15's new figures (15.1-15.6, both phases);
+     * {@code 15,4}: both; {@code 15.n}: one figure of issue 15.
+     */
     private static final Set<String> ONLY = Set.of(System.getProperty("bench.only", "").trim().split("\\s*,\\s*"))
             .stream().filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableSet());
     private static final boolean EVERYTHING = ONLY.isEmpty();
