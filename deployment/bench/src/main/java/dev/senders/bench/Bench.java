@@ -995,10 +995,11 @@ public final class Bench {
                 String.format(Locale.ROOT, "%.2f ms", 1000.0 * threads / webhookRate),
                 String.format(Locale.ROOT, "%.2f ms", 1000.0 * threads / bareRate), "-", "-",
                 (stages.isEmpty() ? "no stage timers" : stages) + String.format(Locale.ROOT, "; CPU a request:"
-                        + " webhook %.2f ms in Payara + %.2f ms in PostgreSQL, bare %.2f + %.2f ms (the module"
-                        + " and baseline columns: wall time a request with %d in flight)",
-                webhookCpu.payaraMillis() / n, webhookCpu.postgresMillis() / n, bareCpu.payaraMillis() / n,
-                bareCpu.postgresMillis() / n, threads)});
+                        + " webhook %.2f ms in Payara (%.2f of it the JIT compilers) + %.2f ms in PostgreSQL, bare"
+                        + " %.2f (%.2f) + %.2f ms (the module and baseline columns: wall time a request with %d in"
+                        + " flight)",
+                webhookCpu.payaraMillis() / n, webhookCpu.compilerMillis() / n, webhookCpu.postgresMillis() / n,
+                bareCpu.payaraMillis() / n, bareCpu.compilerMillis() / n, bareCpu.postgresMillis() / n, threads)});
         notes.add("4: each notification is a distinct SNS message (SignatureVersion 2, signed by a throw-away PKI"
                 + " whose CA the instance trusts; certificate served over TLS on 127.0.0.1) carrying an SES"
                 + " Delivery event for a message the module really sent, so each is verified, stored once, linked to"
@@ -1087,8 +1088,10 @@ public final class Bench {
     private final class Cpu {
         private long payaraTicks;
         private long postgresTicks;
+        private long compilerTicks;
 
         double during(Payara node, java.util.concurrent.Callable<Double> leg) throws Exception {
+            long compilers = compilerTicks(node.pid());
             long payara = ticks(node.pid());
             long payaraSystem = systemTicks(node.pid());
             long postgres = postgresTicks();
@@ -1097,6 +1100,7 @@ public final class Bench {
             long postgresLeg = postgresTicks() - postgres;
             payaraTicks += payaraLeg;
             postgresTicks += postgresLeg;
+            compilerTicks += compilerTicks(node.pid()) - compilers;
             log(String.format(Locale.ROOT, "  leg: %.2f s, CPU %d ms in Payara (%d ms of it in the kernel), %d ms in"
                     + " PostgreSQL", seconds, payaraLeg * 10, (systemTicks(node.pid()) - payaraSystem) * 10,
                     postgresLeg * 10));
@@ -1105,6 +1109,11 @@ public final class Bench {
 
         double payaraMillis() {
             return payaraTicks * 10.0;
+        }
+
+        /** The part of {@link #payaraMillis()} that the JIT compilers took. */
+        double compilerMillis() {
+            return compilerTicks * 10.0;
         }
 
         double postgresMillis() {
@@ -1136,6 +1145,32 @@ public final class Bench {
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * CPU of a process's JIT compiler threads (C1 and C2), in clock ticks: still compiling Payara's code minutes after
+     * start on 2 cores, they take a share of each leg that a long-running server would not pay (0 when not readable).
+     */
+    private static long compilerTicks(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    // "C1 CompilerThre", "C2 CompilerThre": the thread names, cut to 15 characters by the kernel
+                    if (!Files.readString(task.resolve("comm")).matches("C\\d CompilerThre\\s*")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ issue 15: bulk sending
@@ -1307,13 +1342,14 @@ public final class Bench {
                 ">= 0.9",
                 String.format(Locale.ROOT, "%d and %d messages, %d alternating rounds; module: %d caller thread%s, its"
                                 + " SES calls up to %d in flight (senders.sending.max-in-flight); bare: %d threads;"
-                                + " CPU a message: module %.2f ms in Payara + %.2f in PostgreSQL, bare %.2f + %.2f;"
-                                + " the stub (bench JVM) %.2f / %.2f ms; slots given up for lateness %.0f (%.2f a"
+                                + " CPU a message: module %.2f ms in Payara (%.2f of it the JIT compilers) + %.2f in"
+                                + " PostgreSQL, bare %.2f (%.2f) + %.2f; the stub (bench JVM) %.2f / %.2f ms; slots given up for lateness %.0f (%.2f a"
                                 + " message); %d results RATE_LIMITED (20 slots given up) sent again at once, %d given"
                                 + " up after 10 attempts (not counted as sent); %s",
                         moduleSent, bareSent, BULK_ROUNDS, bulkCallers, bulkCallers == 1 ? "" : "s", inFlight, inFlight,
-                        moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
-                        bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent,
+                        moduleCpu.payaraMillis() / moduleSent, moduleCpu.compilerMillis() / moduleSent,
+                        moduleCpu.postgresMillis() / moduleSent, bareCpu.payaraMillis() / bareSent,
+                        bareCpu.compilerMillis() / bareSent, bareCpu.postgresMillis() / bareSent,
                         moduleCpu.benchMillis() / moduleSent, bareCpu.benchMillis() / bareSent, late,
                         late / Math.max(1, moduleSent), resent, gaveUp, cut == 0 ? "every leg finished"
                                 : cut + " legs stopped at " + BULK_LEG_SECONDS + " s (bench.bulk.leg-seconds)")});
@@ -1386,12 +1422,13 @@ public final class Bench {
                 String.format(Locale.ROOT, "%.1f/s", m), String.format(Locale.ROOT, "%.1f/s", b), ratio(m / b),
                 ">= 0.95",
                 String.format(Locale.ROOT, "%d sends each, %d alternating rounds; a send took %.2f ms (module) and"
-                                + " %.2f ms (bare) with %d in flight; CPU a send: module %.2f ms in Payara + %.2f in"
-                                + " PostgreSQL, bare %.2f + %.2f; %d module sends RATE_LIMITED and sent again; module"
-                                + " stages, mean ms: %s", each, rounds,
+                                + " %.2f ms (bare) with %d in flight; CPU a send: module %.2f ms in Payara (%.2f of it"
+                                + " the JIT compilers) + %.2f in PostgreSQL, bare %.2f (%.2f) + %.2f; %d module sends"
+                                + " RATE_LIMITED and sent again; module stages, mean ms: %s", each, rounds,
                         1000.0 * threads / m, 1000.0 * threads / b, threads,
-                        moduleCpu.payaraMillis() / moduleSent, moduleCpu.postgresMillis() / moduleSent,
-                        bareCpu.payaraMillis() / bareSent, bareCpu.postgresMillis() / bareSent, resent,
+                        moduleCpu.payaraMillis() / moduleSent, moduleCpu.compilerMillis() / moduleSent,
+                        moduleCpu.postgresMillis() / moduleSent, bareCpu.payaraMillis() / bareSent,
+                        bareCpu.compilerMillis() / bareSent, bareCpu.postgresMillis() / bareSent, resent,
                         stageSums.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
                                 e.getValue())).collect(Collectors.joining("; ")))});
         notes.add("15.3: as 1c, with " + threads + " threads in each leg at once (module: providerFor(org,"
@@ -1574,12 +1611,14 @@ public final class Bench {
         private long payaraTicks;
         private long postgresTicks;
         private long benchTicks;
+        private long compilerTicks;
 
         CpuMeter(List<Payara> nodes) {
             this.nodes = nodes;
         }
 
         <T> T during(java.util.concurrent.Callable<T> leg) throws Exception {
+            long compilers = compilers();
             long payara = payara();
             long postgres = postgresBackendTicks();
             long bench = ticks(ProcessHandle.current().pid());
@@ -1587,11 +1626,21 @@ public final class Bench {
             payaraTicks += payara() - payara;
             postgresTicks += postgresBackendTicks() - postgres;
             benchTicks += ticks(ProcessHandle.current().pid()) - bench;
+            compilerTicks += compilers() - compilers;
             return result;
         }
 
         private long payara() {
             return nodes.stream().mapToLong(n -> ticks(n.pid())).sum();
+        }
+
+        private long compilers() {
+            return nodes.stream().mapToLong(n -> compilerTicks(n.pid())).sum();
+        }
+
+        /** The part of {@link #payaraMillis()} that the JIT compilers took. */
+        double compilerMillis() {
+            return compilerTicks * 10.0;
         }
 
         double payaraMillis() {
