@@ -129,6 +129,8 @@ public final class Bench {
     private static final int BULK_ROUNDS = 6;
     /** 15.2: a leg takes no new batch after this many seconds (a module that sends far slower stays bounded). */
     private static final int BULK_LEG_SECONDS = Integer.getInteger("bench.bulk.leg-seconds", 20);
+    /** 15.2: messages each leg sends before the measured rounds ({@code bench.bulk.warm}). */
+    private static final int BULK_WARM = Integer.getInteger("bench.bulk.warm", 600);
     /** 15.3: sends each leg makes at the provider's latency, 16 threads. */
     private final int latencyCount = Integer.getInteger("bench.latency.count", 4000);
     /** 15.5: items of the batch-mode campaign whose transactions are counted. */
@@ -1299,8 +1301,8 @@ public final class Bench {
     private void sesBulkOverhead(Payara node) throws Exception {
         benchSend(node);
         Http bench = Http.anonymous(node.base());
-        bulkLeg(bench, "module", 600, "bulk-warm-up");
-        bulkLeg(bench, "bare", 600, "bulk-warm-up");
+        bulkLeg(bench, "module", BULK_WARM, "bulk-warm-up");
+        bulkLeg(bench, "bare", BULK_WARM, "bulk-warm-up");
         steadyStatistics();
         int perRound = Math.max(100, bulkCount / BULK_ROUNDS);
         CpuMeter moduleCpu = new CpuMeter(List.of(node));
