@@ -1141,12 +1141,17 @@ public final class Bench {
     /** utime + stime of a process, in clock ticks (100 a second); 0 when it is not readable. */
     private static long ticks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return cpuTicks(Path.of("/proc", String.valueOf(pid), "stat"));
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** utime + stime from a {@code /proc} stat file, of a process or of one of its threads, in clock ticks. */
+    private static long cpuTicks(Path stat) throws java.io.IOException {
+        String text = Files.readString(stat);
+        String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /**
@@ -1162,9 +1167,7 @@ public final class Bench {
                     if (!Files.readString(task.resolve("comm")).matches("C\\d CompilerThre\\s*")) {
                         continue;
                     }
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    sum += cpuTicks(task.resolve("stat"));
                 } catch (java.io.IOException | RuntimeException e) {
                     // a thread that ended meanwhile
                 }

@@ -112,14 +112,4 @@ final class LoopbackCapture implements AutoCloseable {
         }
         return bySlot;
     }
-
-    /** Whether tcpdump is on the PATH. */
-    static boolean available() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "tcpdump"))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
