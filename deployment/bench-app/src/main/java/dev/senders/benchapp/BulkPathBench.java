@@ -18,12 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.ses.SesClient;
-import software.amazon.awssdk.services.ses.model.Body;
-import software.amazon.awssdk.services.ses.model.Content;
-import software.amazon.awssdk.services.ses.model.Destination;
-import software.amazon.awssdk.services.ses.model.Message;
-import software.amazon.awssdk.services.ses.model.MessageTag;
-import software.amazon.awssdk.services.ses.model.SendEmailRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +47,9 @@ public class BulkPathBench {
     @Inject
     SesClient ses;
 
+    @Inject
+    FloorSends floor;
+
     /** Container-managed threads (the module's own calls run on such threads too), for both legs alike. */
     @Resource
     ManagedThreadFactory threads;
@@ -62,14 +59,16 @@ public class BulkPathBench {
     @ConfigProperty(name = "senders.sending.max-in-flight", defaultValue = "128")
     int maxInFlight;
 
-    /**
-     * One leg: {@code leg=module} sends {@code n} messages through {@code sendBatch} in batches of {@code batch} on
-     * {@code callers} threads; {@code leg=bare} sends {@code n} with {@code SesClient.sendEmail} on
-     * {@code senders.sending.max-in-flight} threads. The bench alternates the legs (and measures each leg's CPU).
-     */
     /** How often a message RATE_LIMITED is sent again before the leg counts it as given up. */
     private static final int MAX_ATTEMPTS = 10;
 
+    /**
+     * One leg: {@code leg=module} sends {@code n} messages through {@code sendBatch} in batches of {@code batch} on
+     * {@code callers} threads; {@code leg=bare} sends {@code n} with {@code SesClient.sendEmail} on
+     * {@code senders.sending.max-in-flight} threads; {@code leg=floor} sends them in the module leg's batches with
+     * only the floor's claim and record around the bare calls ({@link #runFloor}). The bench alternates the legs (and
+     * measures each leg's CPU).
+     */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject run(@QueryParam("leg") String leg, @QueryParam("org") String organizationId,
@@ -77,11 +76,13 @@ public class BulkPathBench {
                           @QueryParam("callers") int callers, @QueryParam("label") String label,
                           @QueryParam("maxSeconds") double maxSeconds) throws Exception {
         boolean module = "module".equals(leg);
-        if (!module && !"bare".equals(leg)) {
-            throw new jakarta.ws.rs.BadRequestException("leg must be module or bare");
+        boolean floorLeg = "floor".equals(leg);
+        if (!module && !floorLeg && !"bare".equals(leg)) {
+            throw new jakarta.ws.rs.BadRequestException("leg must be module, bare or floor");
         }
         int batchSize = Math.max(1, batch);
-        int threadCount = module ? Math.max(1, callers) : maxInFlight;
+        // the floor's callers, like the module's, hand their batches' calls to maxInFlight threads
+        int threadCount = module || floorLeg ? Math.max(1, callers) : maxInFlight;
         String run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger resent = new AtomicInteger();
@@ -94,6 +95,8 @@ public class BulkPathBench {
         try {
             if (module) {
                 runModule(pool, threadCount, organizationId, from, n, batchSize, run, run, sent, resent, gaveUp, deadline);
+            } else if (floorLeg) {
+                runFloor(pool, threadCount, organizationId, from, n, batchSize, run, sent, deadline);
             } else {
                 runBare(pool, organizationId, from, n, run, run, sent, deadline);
             }
@@ -179,18 +182,7 @@ public class BulkPathBench {
             workers.add(pool.submit(() -> {
                 int i;
                 while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < count) {
-                    ses.sendEmail(SendEmailRequest.builder()
-                            .source("Newsletter <" + from + ">")
-                            .destination(Destination.builder().toAddresses("b" + i + "@" + legTag + ".bare.example")
-                                    .build())
-                            .message(Message.builder()
-                                    .subject(Content.builder().data("Hello from the bench").charset("UTF-8").build())
-                                    .body(Body.builder().html(Content.builder().data("<p>Hello</p>").charset("UTF-8")
-                                            .build()).build())
-                                    .build())
-                            .tags(MessageTag.builder().name("organization").value(organizationId).build(),
-                                    MessageTag.builder().name("campaign").value(run).build())
-                            .build());
+                    BareSend.send(ses, organizationId, from, "b" + i + "@" + legTag + ".bare.example", run);
                     sent.incrementAndGet();
                 }
                 return null;
@@ -198,6 +190,51 @@ public class BulkPathBench {
         }
         for (Future<?> w : workers) {
             w.get();
+        }
+    }
+
+    /**
+     * The floor: batches of {@code batchSize} as the module's leg has them, each with the least database work the
+     * module's promises need ({@link FloorSends}: one claim statement before the calls, one record statement after
+     * them) and its bare calls on up to {@code maxInFlight} threads at once, nothing else.
+     */
+    private void runFloor(ExecutorService pool, int callers, String organizationId, String from, int count,
+                          int batchSize, String run, AtomicInteger sent, long deadline) throws Exception {
+        ExecutorService calls = Executors.newFixedThreadPool(maxInFlight, threads);
+        ((java.util.concurrent.ThreadPoolExecutor) calls).prestartAllCoreThreads();
+        try {
+            AtomicInteger next = new AtomicInteger();
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < callers; t++) {
+                workers.add(pool.submit(() -> {
+                    int start;
+                    while (System.nanoTime() < deadline && (start = next.getAndAdd(batchSize)) < count) {
+                        int end = Math.min(count, start + batchSize);
+                        List<String> keys = new ArrayList<>();
+                        for (int i = start; i < end; i++) {
+                            keys.add(run + "-f-" + i);
+                        }
+                        floor.claim(organizationId, keys);
+                        List<Future<String>> ids = new ArrayList<>();
+                        for (int i = start; i < end; i++) {
+                            String to = "f" + i + "@" + run + ".floor.example";
+                            ids.add(calls.submit(() -> BareSend.send(ses, organizationId, from, to, run)));
+                        }
+                        List<String> messageIds = new ArrayList<>();
+                        for (Future<String> id : ids) {
+                            messageIds.add(id.get());
+                        }
+                        floor.record(organizationId, keys, messageIds);
+                        sent.addAndGet(keys.size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> w : workers) {
+                w.get();
+            }
+        } finally {
+            calls.shutdownNow();
         }
     }
 }

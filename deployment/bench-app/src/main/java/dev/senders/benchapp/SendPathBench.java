@@ -21,12 +21,6 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 import software.amazon.awssdk.services.ses.SesClient;
-import software.amazon.awssdk.services.ses.model.Body;
-import software.amazon.awssdk.services.ses.model.Content;
-import software.amazon.awssdk.services.ses.model.Destination;
-import software.amazon.awssdk.services.ses.model.Message;
-import software.amazon.awssdk.services.ses.model.MessageTag;
-import software.amazon.awssdk.services.ses.model.SendEmailRequest;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * record, suppression check, rate-limit check, send, record) against a bare {@code SesClient.sendEmail} loop on the
  * module's own SES client (same SDK, HTTP client, timeouts and endpoint).
  * With {@code threads} > 1 each leg runs on that many threads at once (issue 15's single sends at a provider's
- * latency, 16 threads); with {@code leg=module} or {@code leg=bare} only that loop runs. The two loops alternate in
+ * latency, 16 threads); with {@code leg=module}, {@code leg=bare} or {@code leg=floor} only that loop runs (the floor:
+ * the bare call with the least database work the module's promises need, {@link FloorSends}). The two loops alternate in
  * rounds, each path going first in half of them, so drift (JIT, the stub, the machine)
  * falls on both alike. The module's stage timers ({@code senders.send.stage}) are read before and after, for where
  * its time goes.
@@ -65,6 +60,9 @@ public class SendPathBench {
     @Inject
     MetricRegistry metrics;
 
+    @Inject
+    FloorSends floor;
+
     /** Container-managed threads for the concurrent variant ({@code threads} > 1), both legs alike. */
     @Resource
     ManagedThreadFactory threadFactory;
@@ -84,31 +82,26 @@ public class SendPathBench {
             ((java.util.concurrent.ThreadPoolExecutor) pool).prestartAllCoreThreads();
         }
         String run = label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        long moduleNanos = 0;
-        long bareNanos = 0;
-        int moduleSent = 0;
-        int bareSent = 0;
+        // sends and nanoseconds by leg
+        Map<Leg, long[]> legs = new java.util.EnumMap<>(Leg.class);
+        for (Leg leg : Leg.values()) {
+            legs.put(leg, new long[2]);
+        }
         Map<String, long[]> stagesBefore = stages();
         int resentBefore = rateLimitedResent.get();
         try {
             for (int round = 0; round < Math.max(1, rounds); round++) {
                 boolean moduleFirst = round % 2 == 0;
-                for (int leg = 0; leg < 2; leg++) {
-                    boolean module = (leg == 0) == moduleFirst;
-                    if (only != null && !only.isBlank() && !only.equals(module ? "module" : "bare")) {
-                        continue; // one leg only: the caller alternates them (and reads each one's CPU)
-                    }
+                // one leg only when asked (the caller alternates them and reads each one's CPU), else both, in turn
+                List<Leg> order = only != null && !only.isBlank()
+                        ? List.of(Leg.valueOf(only.toUpperCase(java.util.Locale.ROOT)))
+                        : moduleFirst ? List.of(Leg.MODULE, Leg.BARE) : List.of(Leg.BARE, Leg.MODULE);
+                for (Leg leg : order) {
                     long t0 = System.nanoTime();
-                    int sent = pool == null ? sendRange(organizationId, from, run, round, module, 0, perRound)
-                            : concurrently(pool, concurrency, organizationId, from, run, round, module, perRound);
-                    long took = System.nanoTime() - t0;
-                    if (module) {
-                        moduleSent += sent;
-                        moduleNanos += took;
-                    } else {
-                        bareSent += sent;
-                        bareNanos += took;
-                    }
+                    int sent = pool == null ? sendRange(organizationId, from, run, round, leg, 0, perRound)
+                            : concurrently(pool, concurrency, organizationId, from, run, round, leg, perRound);
+                    legs.get(leg)[0] += sent;
+                    legs.get(leg)[1] += System.nanoTime() - t0;
                 }
             }
         } finally {
@@ -128,30 +121,47 @@ public class SendPathBench {
                 .add("run", run)
                 .add("stagesMillis", stages)
                 .add("rateLimitedResent", rateLimitedResent.get() - resentBefore)
-                .add("moduleSent", moduleSent)
-                .add("bareSent", bareSent)
-                .add("moduleSeconds", moduleNanos / 1e9)
-                .add("bareSeconds", bareNanos / 1e9)
+                .add("moduleSent", legs.get(Leg.MODULE)[0])
+                .add("bareSent", legs.get(Leg.BARE)[0])
+                .add("floorSent", legs.get(Leg.FLOOR)[0])
+                .add("moduleSeconds", legs.get(Leg.MODULE)[1] / 1e9)
+                .add("bareSeconds", legs.get(Leg.BARE)[1] / 1e9)
+                .add("floorSeconds", legs.get(Leg.FLOOR)[1] / 1e9)
                 .build();
     }
 
     /** Sends messages {@code first} to {@code end} - 1 of a round's leg, one after the other; how many it sent. */
-    private int sendRange(String organizationId, String from, String run, int round, boolean module, int first, int end) {
+    private int sendRange(String organizationId, String from, String run, int round, Leg leg, int first, int end) {
         int sent = 0;
         for (int i = first; i < end; i++) {
-            String to = "r" + round + "-" + i + "@" + (module ? "module" : "bare") + "." + run + ".example";
-            if (module) {
-                sent += viaModule(organizationId, from, to, run + "-m-" + round + "-" + i, run);
-            } else {
-                sent += bare(organizationId, from, to, run);
-            }
+            String to = "r" + round + "-" + i + "@" + leg.name().toLowerCase(java.util.Locale.ROOT) + "." + run
+                    + ".example";
+            sent += switch (leg) {
+                case MODULE -> viaModule(organizationId, from, to, run + "-m-" + round + "-" + i, run);
+                case BARE -> {
+                    BareSend.send(ses, organizationId, from, to, run);
+                    yield 1;
+                }
+                case FLOOR -> {
+                    // the least a send keeping the module's promises does: a durable claim before the call and a
+                    // durable record of its message id after it (FloorSends)
+                    String key = run + "-f-" + round + "-" + i;
+                    floor.claim(organizationId, List.of(key));
+                    String id = BareSend.send(ses, organizationId, from, to, run);
+                    floor.record(organizationId, List.of(key), List.of(id));
+                    yield 1;
+                }
+            };
         }
         return sent;
     }
 
+    /** The loops: the module's send, the bare call, and the bare call with the floor's claim and record. */
+    private enum Leg { MODULE, BARE, FLOOR }
+
     /** A round's leg on {@code threads} threads, each sending the next message until {@code count} are sent. */
     private int concurrently(ExecutorService pool, int threads, String organizationId, String from, String run,
-                             int round, boolean module, int count) throws Exception {
+                             int round, Leg leg, int count) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<Integer>> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -159,7 +169,7 @@ public class SendPathBench {
                 int sent = 0;
                 int i;
                 while ((i = next.getAndIncrement()) < count) {
-                    sent += sendRange(organizationId, from, run, round, module, i, i + 1);
+                    sent += sendRange(organizationId, from, run, round, leg, i, i + 1);
                 }
                 return sent;
             }));
@@ -211,19 +221,4 @@ public class SendPathBench {
 
     /** Module sends answered RATE_LIMITED and sent again, since the start (reported per request as a difference). */
     private final AtomicInteger rateLimitedResent = new AtomicInteger();
-
-    private int bare(String organizationId, String from, String to, String run) {
-        ses.sendEmail(SendEmailRequest.builder()
-                .source("Newsletter <" + from + ">")
-                .destination(Destination.builder().toAddresses(to).build())
-                .message(Message.builder()
-                        .subject(Content.builder().data("Hello from the bench").charset("UTF-8").build())
-                        .body(Body.builder().html(Content.builder().data("<p>Hello</p>").charset("UTF-8").build())
-                                .build())
-                        .build())
-                .tags(MessageTag.builder().name("organization").value(organizationId).build(),
-                        MessageTag.builder().name("campaign").value(run).build())
-                .build());
-        return 1;
-    }
 }

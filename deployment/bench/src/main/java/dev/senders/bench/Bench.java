@@ -77,7 +77,7 @@ import java.util.stream.IntStream;
  * {@code bench.only} (4: figure 4 alone, with just the SES sends its notifications need; 15: issue 15's figures;
  * 15,4: both; 15.2 or 15.2,15.6: single figures of issue 15), {@code bench.resend.count} (2000),
  * {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1), {@code bench.bulk.leg-seconds} (20),
- * {@code bench.latency.count} (4000), {@code bench.batch.count} (2000), {@code bench.quotas} (50,200,500),
+ * {@code bench.latency.count} (4000), {@code bench.latency.warm} (640), {@code bench.batch.count} (2000), {@code bench.quotas} (50,200,500),
  * {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
  * (400: figure 4's warm-up notifications), {@code bench.quota.warm} (150: items a campaign of figure 15.6's warm-up
  * at the highest quota), {@code bench.jvm.extra}
@@ -133,6 +133,8 @@ public final class Bench {
     private static final int BULK_WARM = Integer.getInteger("bench.bulk.warm", 600);
     /** 15.3: sends each leg makes at the provider's latency, 16 threads. */
     private final int latencyCount = Integer.getInteger("bench.latency.count", 4000);
+    /** 15.3: sends made (in rounds of 16 threads) before the measured rounds ({@code bench.latency.warm}). */
+    private static final int LATENCY_WARM = Integer.getInteger("bench.latency.warm", 640);
     /** 15.5: items of the batch-mode campaign whose transactions are counted. */
     private final int batchCount = Integer.getInteger("bench.batch.count", 2000);
     /** 15.6: the stub's MaxSendRate of each run (16 campaigns on 2 instances). */
@@ -1306,26 +1308,37 @@ public final class Bench {
         Http bench = Http.anonymous(node.base());
         bulkLeg(bench, "module", BULK_WARM, "bulk-warm-up");
         bulkLeg(bench, "bare", BULK_WARM, "bulk-warm-up");
+        bulkLeg(bench, "floor", BULK_WARM, "bulk-warm-up");
         steadyStatistics();
         int perRound = Math.max(100, bulkCount / BULK_ROUNDS);
         CpuMeter moduleCpu = new CpuMeter(List.of(node));
         CpuMeter bareCpu = new CpuMeter(List.of(node));
+        CpuMeter floorCpu = new CpuMeter(List.of(node));
         double moduleSeconds = 0;
         double bareSeconds = 0;
+        double floorSeconds = 0;
         int moduleSent = 0;
         int bareSent = 0;
+        int floorSent = 0;
         int inFlight = 0;
         int resent = 0;
         int gaveUp = 0;
         int cut = 0;
         double lateBefore = lateSlots(List.of(node));
         for (int round = 0; round < BULK_ROUNDS; round++) {
-            for (int leg = 0; leg < 2; leg++) {
-                boolean module = (leg == 0) == (round % 2 == 0);
-                JsonObject r = (module ? moduleCpu : bareCpu).during(() ->
-                        bulkLeg(bench, module ? "module" : "bare", perRound, "bulk"));
+            for (int leg = 0; leg < 3; leg++) {
+                // the module and bare legs alternate, each first in half of the rounds; the floor's leg goes between
+                // them in half of the rounds and after both in the other half
+                String which = legOrder(round).get(leg);
+                boolean module = which.equals("module");
+                CpuMeter meter = module ? moduleCpu : which.equals("bare") ? bareCpu : floorCpu;
+                JsonObject r = meter.during(() -> bulkLeg(bench, which, perRound, "bulk"));
                 inFlight = r.getInt("maxInFlight");
-                if (module) {
+                if (which.equals("floor")) {
+                    cut += r.getBoolean("stoppedEarly") ? 1 : 0;
+                    floorSent += r.getInt("sent");
+                    floorSeconds += r.getJsonNumber("seconds").doubleValue();
+                } else if (module) {
                     moduleSent += r.getInt("sent");
                     resent += r.getInt("rateLimitedResent");
                     gaveUp += r.getInt("gaveUp");
@@ -1358,6 +1371,17 @@ public final class Bench {
                         moduleCpu.benchMillis() / moduleSent, bareCpu.benchMillis() / bareSent, late,
                         late / Math.max(1, moduleSent), resent, gaveUp, cut == 0 ? "every leg finished"
                                 : cut + " legs stopped at " + BULK_LEG_SECONDS + " s (bench.bulk.leg-seconds)")});
+        double f = floorSent / floorSeconds;
+        row(new String[]{"15.2f the floor under 15.2: the bare calls in the module's batches with only a claim"
+                + " statement before and a record statement after each batch (FloorSends), same concurrency",
+                String.format(Locale.ROOT, "%.1f/s", f), String.format(Locale.ROOT, "%.1f/s", b), ratio(f / b),
+                "-",
+                String.format(Locale.ROOT, "%d messages in the same rounds; %d caller thread%s, the calls on %d"
+                                + " threads; CPU a message: %.2f ms in Payara (%.2f of it the JIT compilers) + %.2f in"
+                                + " PostgreSQL, the stub %.2f ms; module / floor: %.3f",
+                        floorSent, bulkCallers, bulkCallers == 1 ? "" : "s", inFlight,
+                        floorCpu.payaraMillis() / floorSent, floorCpu.compilerMillis() / floorSent,
+                        floorCpu.postgresMillis() / floorSent, floorCpu.benchMillis() / floorSent, m / f)});
         notes.add("15.2: inside Payara Micro (the bench WAR's /bench-api/bulk-path): the module's"
                 + " EmailProviderFactory.providerFor(org, from).sendBatch(100 messages) as a campaign worker calls it"
                 + " (one claim statement, rate slots reserved in blocks, each message its own SES call on the"
@@ -1367,7 +1391,17 @@ public final class Bench {
                 + " runs). The messages are alike on both legs (no unsubscribe headers: a SendEmail each). A result"
                 + " RATE_LIMITED (the module gave a message's slot up 20 times, its call never starting within"
                 + " senders.rate.max-lateness of the slot) is sent again at once, as a host would re-queue it, and"
-                + " counted. -Dbench.bulk.callers=N has N threads call sendBatch at once.");
+                + " counted. -Dbench.bulk.callers=N has N threads call sendBatch at once. 15.2f, the floor, is a third"
+                + " leg of the same rounds: what is left of the bare loop's speed to any send path that keeps the"
+                + " module's promises, with a durable claim of each batch's keys before its calls and a durable"
+                + " record of their message ids after them, and nothing else (no suppression read, rate limit,"
+                + " dispatch mark, routing or metrics).");
+    }
+
+    /** A round's legs of 15.2 and 15.3: module and bare alternate, the floor between them or after them. */
+    private static List<String> legOrder(int round) {
+        List<String> pair = round % 2 == 0 ? List.of("module", "bare") : List.of("bare", "module");
+        return round % 4 < 2 ? List.of(pair.get(0), "floor", pair.get(1)) : List.of(pair.get(0), pair.get(1), "floor");
     }
 
     private static JsonObject bulkLeg(Http bench, String leg, int n, String label) {
@@ -1387,28 +1421,38 @@ public final class Bench {
         int threads = 16;
         int rounds = 4;
         int latency = 30;
-        inJvm(bench, org, from, 640, 2, "latency16-warm-up", threads);
+        inJvm(bench, org, from, LATENCY_WARM, 2, "latency16-warm-up", threads);
+        bench.post("bench-api/send-path?org=" + org + "&from=" + from + "&n=" + LATENCY_WARM / 2
+                + "&rounds=1&label=latency16-warm-up&threads=" + threads + "&leg=floor", "application/json", "",
+                Duration.ofMinutes(30)).expect(200);
         steadyStatistics();
         int perRound = Math.max(threads, latencyCount / rounds);
         int each = perRound * rounds;
-        // exactly as many delayed answers as the two legs make calls
-        ses.delayNext("SendEmail", 2 * each, Duration.ofMillis(latency));
+        // exactly as many delayed answers as the three legs make calls
+        ses.delayNext("SendEmail", 3 * each, Duration.ofMillis(latency));
         CpuMeter moduleCpu = new CpuMeter(List.of(node));
         CpuMeter bareCpu = new CpuMeter(List.of(node));
+        CpuMeter floorCpu = new CpuMeter(List.of(node));
         double moduleSeconds = 0;
         double bareSeconds = 0;
+        double floorSeconds = 0;
         int moduleSent = 0;
         int bareSent = 0;
+        int floorSent = 0;
         Map<String, Double> stageSums = new java.util.TreeMap<>();
         int resent = 0;
         for (int round = 0; round < rounds; round++) {
-            for (int leg = 0; leg < 2; leg++) {
-                boolean module = (leg == 0) == (round % 2 == 0);
-                String which = module ? "module" : "bare";
-                JsonObject r = (module ? moduleCpu : bareCpu).during(() -> bench.post("bench-api/send-path?org="
+            for (int leg = 0; leg < 3; leg++) {
+                String which = legOrder(round).get(leg);
+                boolean module = which.equals("module");
+                CpuMeter meter = module ? moduleCpu : which.equals("bare") ? bareCpu : floorCpu;
+                JsonObject r = meter.during(() -> bench.post("bench-api/send-path?org="
                         + org + "&from=" + from + "&n=" + perRound + "&rounds=1&label=latency16&threads=" + threads
                         + "&leg=" + which, "application/json", "", Duration.ofMinutes(30)).expect(200).json());
-                if (module) {
+                if (which.equals("floor")) {
+                    floorSent += r.getInt("floorSent");
+                    floorSeconds += r.getJsonNumber("floorSeconds").doubleValue();
+                } else if (module) {
                     moduleSent += r.getInt("moduleSent");
                     moduleSeconds += r.getJsonNumber("moduleSeconds").doubleValue();
                     resent += r.getInt("rateLimitedResent");
@@ -1436,9 +1480,19 @@ public final class Bench {
                         bareCpu.compilerMillis() / bareSent, bareCpu.postgresMillis() / bareSent, resent,
                         stageSums.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
                                 e.getValue())).collect(Collectors.joining("; ")))});
+        double f = floorSent / floorSeconds;
+        row(new String[]{"15.3f the floor under 15.3: the bare call with only a claim statement before it and a"
+                + " record statement after it (FloorSends), " + threads + " threads",
+                String.format(Locale.ROOT, "%.1f/s", f), String.format(Locale.ROOT, "%.1f/s", b), ratio(f / b), "-",
+                String.format(Locale.ROOT, "%d sends in the same rounds; a send took %.2f ms; CPU a send: %.2f ms in"
+                                + " Payara (%.2f of it the JIT compilers) + %.2f in PostgreSQL; module / floor: %.3f",
+                        floorSent, 1000.0 * threads / f, floorCpu.payaraMillis() / floorSent,
+                        floorCpu.compilerMillis() / floorSent, floorCpu.postgresMillis() / floorSent, m / f)});
         notes.add("15.3: as 1c, with " + threads + " threads in each leg at once (module: providerFor(org,"
                 + " from).send(message) each; bare: SesClient.sendEmail), the stub holding each SendEmail answer back"
-                + " " + latency + " ms.");
+                + " " + latency + " ms. 15.3f, the floor, is a third leg of the same rounds: the bare call with a"
+                + " durable claim of its key before it and a durable record of its message id after it, each one"
+                + " autocommitted statement, and nothing else.");
     }
 
     // 15.5 database cost in batch mode
