@@ -122,49 +122,58 @@ public class BulkPathBench {
     private void runModule(ExecutorService pool, int callers, String organizationId, String from, int count,
                            int batchSize, String legTag, String run, AtomicInteger sent, AtomicInteger resent,
                            AtomicInteger gaveUp, long deadline) throws Exception {
+        inBatches(pool, callers, count, batchSize, deadline, (start, end) -> {
+            List<EmailMessage> messages = new ArrayList<>();
+            for (int i = start; i < end; i++) {
+                messages.add(BenchMessage.message(organizationId, from, "m" + i + "@" + legTag + ".module.example", run,
+                        legTag + "-m-" + i));
+            }
+            // as a host does with a retryable outcome, though at once: messages that the module reports
+            // RATE_LIMITED (it gave up their slots, too late for each of them) go again, counted
+            for (int attempt = 0; !messages.isEmpty(); attempt++) {
+                EmailProvider provider = providers.providerFor(organizationId, from);
+                List<SendResult> results = provider.sendBatch(messages);
+                List<EmailMessage> again = new ArrayList<>();
+                for (int k = 0; k < results.size(); k++) {
+                    SendResult r = results.get(k);
+                    if (r.status() == SendResult.Status.SENT && r.provider() == ProviderName.SES) {
+                        sent.incrementAndGet();
+                    } else if (r.status() == SendResult.Status.FAILED && r.retryable()
+                            && r.failure() == SendResult.Failure.RATE_LIMITED) {
+                        if (attempt < MAX_ATTEMPTS - 1) {
+                            again.add(messages.get(k));
+                        } else {
+                            gaveUp.incrementAndGet();
+                        }
+                    } else {
+                        throw new IllegalStateException("module send did not go out through SES: " + r);
+                    }
+                }
+                resent.addAndGet(again.size());
+                messages = again;
+            }
+        });
+    }
+
+    /** A batch of messages {@code start} to {@code end} - 1. */
+    @FunctionalInterface
+    private interface Batch {
+        void send(int start, int end) throws Exception;
+    }
+
+    /**
+     * {@code count} messages in batches of {@code batchSize}, the batches shared out to {@code callers} threads of
+     * {@code pool}; none started after {@code deadline}.
+     */
+    private static void inBatches(ExecutorService pool, int callers, int count, int batchSize, long deadline,
+                                  Batch batch) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < callers; t++) {
             workers.add(pool.submit(() -> {
                 int start;
                 while (System.nanoTime() < deadline && (start = next.getAndAdd(batchSize)) < count) {
-                    List<EmailMessage> messages = new ArrayList<>();
-                    for (int i = start; i < Math.min(count, start + batchSize); i++) {
-                        messages.add(EmailMessage.builder()
-                                .to("m" + i + "@" + legTag + ".module.example")
-                                .from(from)
-                                .fromName("Newsletter")
-                                .subject("Hello from the bench")
-                                .html("<p>Hello</p>")
-                                .organizationId(organizationId)
-                                .campaignId(run)
-                                .idempotencyKey(legTag + "-m-" + i)
-                                .build());
-                    }
-                    // as a host does with a retryable outcome, though at once: messages that the module reports
-                    // RATE_LIMITED (it gave up their slots, too late for each of them) go again, counted
-                    for (int attempt = 0; !messages.isEmpty(); attempt++) {
-                        EmailProvider provider = providers.providerFor(organizationId, from);
-                        List<SendResult> results = provider.sendBatch(messages);
-                        List<EmailMessage> again = new ArrayList<>();
-                        for (int k = 0; k < results.size(); k++) {
-                            SendResult r = results.get(k);
-                            if (r.status() == SendResult.Status.SENT && r.provider() == ProviderName.SES) {
-                                sent.incrementAndGet();
-                            } else if (r.status() == SendResult.Status.FAILED && r.retryable()
-                                    && r.failure() == SendResult.Failure.RATE_LIMITED) {
-                                if (attempt < MAX_ATTEMPTS - 1) {
-                                    again.add(messages.get(k));
-                                } else {
-                                    gaveUp.incrementAndGet();
-                                }
-                            } else {
-                                throw new IllegalStateException("module send did not go out through SES: " + r);
-                            }
-                        }
-                        resent.addAndGet(again.size());
-                        messages = again;
-                    }
+                    batch.send(start, Math.min(count, start + batchSize));
                 }
                 return null;
             }));
@@ -176,21 +185,11 @@ public class BulkPathBench {
 
     private void runBare(ExecutorService pool, String organizationId, String from, int count, String legTag,
                          String run, AtomicInteger sent, long deadline) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < maxInFlight; t++) {
-            workers.add(pool.submit(() -> {
-                int i;
-                while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < count) {
-                    BareSend.send(ses, organizationId, from, "b" + i + "@" + legTag + ".bare.example", run);
-                    sent.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> w : workers) {
-            w.get();
-        }
+        // one message a "batch", on as many threads as the module's calls may use
+        inBatches(pool, maxInFlight, count, 1, deadline, (i, end) -> {
+            BenchMessage.sendBare(ses, organizationId, from, "b" + i + "@" + legTag + ".bare.example", run);
+            sent.incrementAndGet();
+        });
     }
 
     /**
@@ -203,36 +202,24 @@ public class BulkPathBench {
         ExecutorService calls = Executors.newFixedThreadPool(maxInFlight, threads);
         ((java.util.concurrent.ThreadPoolExecutor) calls).prestartAllCoreThreads();
         try {
-            AtomicInteger next = new AtomicInteger();
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < callers; t++) {
-                workers.add(pool.submit(() -> {
-                    int start;
-                    while (System.nanoTime() < deadline && (start = next.getAndAdd(batchSize)) < count) {
-                        int end = Math.min(count, start + batchSize);
-                        List<String> keys = new ArrayList<>();
-                        for (int i = start; i < end; i++) {
-                            keys.add(run + "-f-" + i);
-                        }
-                        floor.claim(organizationId, keys);
-                        List<Future<String>> ids = new ArrayList<>();
-                        for (int i = start; i < end; i++) {
-                            String to = "f" + i + "@" + run + ".floor.example";
-                            ids.add(calls.submit(() -> BareSend.send(ses, organizationId, from, to, run)));
-                        }
-                        List<String> messageIds = new ArrayList<>();
-                        for (Future<String> id : ids) {
-                            messageIds.add(id.get());
-                        }
-                        floor.record(organizationId, keys, messageIds);
-                        sent.addAndGet(keys.size());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> w : workers) {
-                w.get();
-            }
+            inBatches(pool, callers, count, batchSize, deadline, (start, end) -> {
+                List<String> keys = new ArrayList<>();
+                for (int i = start; i < end; i++) {
+                    keys.add(run + "-f-" + i);
+                }
+                floor.claim(organizationId, keys);
+                List<Future<String>> ids = new ArrayList<>();
+                for (int i = start; i < end; i++) {
+                    String to = "f" + i + "@" + run + ".floor.example";
+                    ids.add(calls.submit(() -> BenchMessage.sendBare(ses, organizationId, from, to, run)));
+                }
+                List<String> messageIds = new ArrayList<>();
+                for (Future<String> id : ids) {
+                    messageIds.add(id.get());
+                }
+                floor.record(organizationId, keys, messageIds);
+                sent.addAndGet(keys.size());
+            });
         } finally {
             calls.shutdownNow();
         }

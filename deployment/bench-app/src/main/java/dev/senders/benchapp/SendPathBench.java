@@ -139,7 +139,7 @@ public class SendPathBench {
             sent += switch (leg) {
                 case MODULE -> viaModule(organizationId, from, to, run + "-m-" + round + "-" + i, run);
                 case BARE -> {
-                    BareSend.send(ses, organizationId, from, to, run);
+                    BenchMessage.sendBare(ses, organizationId, from, to, run);
                     yield 1;
                 }
                 case FLOOR -> {
@@ -147,7 +147,7 @@ public class SendPathBench {
                     // durable record of its message id after it (FloorSends)
                     String key = run + "-f-" + round + "-" + i;
                     floor.claim(organizationId, List.of(key));
-                    String id = BareSend.send(ses, organizationId, from, to, run);
+                    String id = BenchMessage.sendBare(ses, organizationId, from, to, run);
                     floor.record(organizationId, List.of(key), List.of(id));
                     yield 1;
                 }
@@ -192,16 +192,7 @@ public class SendPathBench {
     }
 
     private int viaModule(String organizationId, String from, String to, String key, String run) {
-        EmailMessage message = EmailMessage.builder()
-                .to(to)
-                .from(from)
-                .fromName("Newsletter")
-                .subject("Hello from the bench")
-                .html("<p>Hello</p>")
-                .organizationId(organizationId)
-                .campaignId(run)
-                .idempotencyKey(key)
-                .build();
+        EmailMessage message = BenchMessage.message(organizationId, from, to, run, key);
         for (int attempt = 1; ; attempt++) {
             EmailProvider provider = providers.providerFor(organizationId, from);
             SendResult result = provider.send(message);

@@ -1,5 +1,6 @@
 package dev.senders.benchapp;
 
+import dev.senders.api.sending.EmailMessage;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.model.Body;
 import software.amazon.awssdk.services.ses.model.Content;
@@ -8,14 +9,31 @@ import software.amazon.awssdk.services.ses.model.Message;
 import software.amazon.awssdk.services.ses.model.MessageTag;
 import software.amazon.awssdk.services.ses.model.SendEmailRequest;
 
-/** The bare legs' call: the bench's message as one {@code SendEmail}, with the tags the module's sends carry. */
-final class BareSend {
+/**
+ * The bench's message, alike on every leg: for the module's legs as an {@link EmailMessage}, for the bare legs as one
+ * {@code SendEmail} with the tags the module's sends carry.
+ */
+final class BenchMessage {
 
-    private BareSend() {
+    private BenchMessage() {
     }
 
-    /** Sends it; SES's message id. */
-    static String send(SesClient ses, String organizationId, String from, String to, String run) {
+    /** The message for the module's legs. */
+    static EmailMessage message(String organizationId, String from, String to, String run, String key) {
+        return EmailMessage.builder()
+                .to(to)
+                .from(from)
+                .fromName("Newsletter")
+                .subject("Hello from the bench")
+                .html("<p>Hello</p>")
+                .organizationId(organizationId)
+                .campaignId(run)
+                .idempotencyKey(key)
+                .build();
+    }
+
+    /** Sends it bare; SES's message id. */
+    static String sendBare(SesClient ses, String organizationId, String from, String to, String run) {
         return ses.sendEmail(SendEmailRequest.builder()
                 .source("Newsletter <" + from + ">")
                 .destination(Destination.builder().toAddresses(to).build())
