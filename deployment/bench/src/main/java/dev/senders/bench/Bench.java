@@ -77,8 +77,8 @@ import java.util.stream.IntStream;
  * {@code bench.only} (4: figure 4 alone, with just the SES sends its notifications need; 15: issue 15's figures;
  * 15,4: both; 15.2 or 15.2,15.6: single figures of issue 15), {@code bench.resend.count} (2000),
  * {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1), {@code bench.bulk.leg-seconds} (20),
- * {@code bench.latency.count} (4000), {@code bench.latency.warm} (640), {@code bench.batch.count} (2000), {@code bench.quotas} (50,200,500),
- * {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
+ * {@code bench.latency.count} (4000), {@code bench.latency.warm} (640), {@code bench.batch.count} (2000),
+ * {@code bench.quotas} (50,200,500), {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
  * (400: figure 4's warm-up notifications), {@code bench.quota.warm} (150: items a campaign of figure 15.6's warm-up
  * at the highest quota), {@code bench.jvm.extra}
  * (more JVM options for each Payara Micro, such as a profiler's);
