@@ -1,5 +1,6 @@
 package dev.senders.benchapp;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,8 +26,6 @@ public class FloorSends {
 
     @Resource(lookup = "java:app/jdbc/senders")
     DataSource dataSource;
-
-    private volatile boolean created;
 
     private static final String CLAIM = """
             insert into bench_floor_sends (organization_id, idempotency_key, status)
@@ -60,7 +59,6 @@ public class FloorSends {
     }
 
     private void execute(String sql, Binding binding) {
-        createOnce();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             binding.bind(s);
             s.executeUpdate();
@@ -69,10 +67,9 @@ public class FloorSends {
         }
     }
 
-    private synchronized void createOnce() {
-        if (created) {
-            return;
-        }
+    /** The floor's table, made once when the bean is first used: not on each statement's way. */
+    @PostConstruct
+    void create() {
         try (Connection c = dataSource.getConnection(); var s = c.createStatement()) {
             s.execute("""
                     create table if not exists bench_floor_sends (
@@ -86,6 +83,5 @@ public class FloorSends {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the floor's table", e);
         }
-        created = true;
     }
 }
