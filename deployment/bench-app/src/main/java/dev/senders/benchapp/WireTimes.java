@@ -9,8 +9,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * When each SES request of this instance passed the module's on-the-wire check, against its slot
- * ({@link SlotHeader}): {@code POST bench-api/wire-times} answers the pairs kept since the last call and forgets them.
+ * When each SES request of this instance passed the module's on-the-wire check, against its slot, by the request's tag
+ * ({@link RequestTags}): {@code POST bench-api/wire-times} answers the (tag, slot, wire) triples kept since the last
+ * call and forgets them.
  */
 @Path("wire-times")
 public class WireTimes {
@@ -18,10 +19,10 @@ public class WireTimes {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject drain() {
-        JsonArrayBuilder pairs = Json.createArrayBuilder();
-        for (long[] pair : SlotHeader.drain()) {
-            pairs.add(Json.createArrayBuilder().add(pair[0]).add(pair[1]));
+        JsonArrayBuilder triples = Json.createArrayBuilder();
+        for (long[] t : RequestTags.drain()) {
+            triples.add(Json.createArrayBuilder().add(t[0]).add(t[1]).add(t[2]));
         }
-        return Json.createObjectBuilder().add("pairs", pairs).build();
+        return Json.createObjectBuilder().add("requests", triples).build();
     }
 }

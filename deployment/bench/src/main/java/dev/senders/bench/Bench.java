@@ -544,7 +544,7 @@ public final class Bench {
     private static final String[] RATE_FROM = {"news@bench-rate-1.com", "news@bench-rate-2.com"};
     /** [organization][instance]: the API as a user of each rate organization, on each instance. */
     private List<List<Http>> rateApis;
-    /** The bench endpoints of each instance of figures 2 and 15.6 (their requests' wire times, {@link #wireTimes}). */
+    /** The bench endpoints of each instance of figures 2 and 15.6 (their requests' wire times, {@link #withSlots}). */
     private List<Http> rateInstances = List.of();
 
     /** The two organizations of figures 2 and 15.6, each with a verified default sender, warmed up on each instance. */
@@ -586,22 +586,21 @@ public final class Bench {
      * Where each throttled request fell: ms after the run's first request, and how many requests the stub had taken
      * in the second before it, and over how many ms the last MaxSendRate of them came (empty when none was throttled).
      */
-    private static String throttles(List<SesStub.Call> calls, Map<Long, Long> wire) {
-        List<SesStub.Call> sorted = calls.stream().sorted(java.util.Comparator.comparingLong(SesStub.Call::receivedNanos))
-                .toList();
+    private static String throttles(List<Sent> calls) {
+        List<Sent> sorted = calls.stream().sorted(java.util.Comparator.comparingLong(Sent::receivedNanos)).toList();
         if (sorted.isEmpty()) {
             return "";
         }
         long first = sorted.get(0).receivedNanos();
         List<String> out = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {
-            SesStub.Call c = sorted.get(i);
+            Sent c = sorted.get(i);
             if (c.errorCode() == null) {
                 continue;
             }
             long t = c.receivedNanos();
             List<Long> before = sorted.subList(0, i).stream().filter(x -> x.errorCode() == null)
-                    .map(SesStub.Call::receivedNanos).filter(x -> t - x < 1_000_000_000L).toList();
+                    .map(Sent::receivedNanos).filter(x -> t - x < 1_000_000_000L).toList();
             // a stall of the stub (or of the machine) shows as a gap with no receipt, then a burst of them
             long gap = 0;
             int gapEnd = 0;
@@ -613,19 +612,18 @@ public final class Bench {
             }
             long burstFrom = before.isEmpty() ? 0 : before.get(gapEnd);
             long burst = before.stream().filter(x -> x - burstFrom >= 0 && x - burstFrom < 10_000_000L).count();
-            // the senders' own slots of the requests of that second (x-senders-slot-nanos, the bench WAR's SDK
+            // the senders' own slots of the requests of that second (by their tags, from the bench WAR's SDK
             // interceptor): how far apart they were due, against how far apart they arrived
-            List<SesStub.Call> window = sorted.subList(0, i + 1).stream()
+            List<Sent> window = sorted.subList(0, i + 1).stream()
                     .filter(x -> x.errorCode() == null || x == c).filter(x -> t - x.receivedNanos() < 1_000_000_000L)
                     .filter(x -> x.slotNanos() != 0).toList();
             // and how far apart they left the module (its on-the-wire check, the bench WAR's SDK interceptor): a second
             // compressed after they left is compressed between the module's client and the stub's handler
-            List<Long> left = window.stream().map(x -> wire.get(x.slotNanos())).filter(java.util.Objects::nonNull)
-                    .toList();
+            List<Long> left = window.stream().map(Sent::wireNanos).filter(x -> x != 0).toList();
             String slots = window.size() < 2 ? "" : String.format(Locale.ROOT, "; the %d of them with a slot were due"
                     + " over %d ms, %sarrived over %d ms, up to %d ms after their slots (median %d)", window.size(),
-                    (window.stream().mapToLong(SesStub.Call::slotNanos).max().orElse(0)
-                            - window.stream().mapToLong(SesStub.Call::slotNanos).min().orElse(0)) / 1_000_000,
+                    (window.stream().mapToLong(Sent::slotNanos).max().orElse(0)
+                            - window.stream().mapToLong(Sent::slotNanos).min().orElse(0)) / 1_000_000,
                     left.size() < 2 ? "" : String.format(Locale.ROOT, "%d of them left the module over %d ms and ",
                             left.size(), (left.stream().mapToLong(Long::longValue).max().orElse(0)
                                     - left.stream().mapToLong(Long::longValue).min().orElse(0)) / 1_000_000),
@@ -639,7 +637,7 @@ public final class Bench {
         }
         if (out.size() > 3) {
             // the first three in full; the rest by when they came
-            long last = (sorted.stream().filter(x -> x.errorCode() != null).mapToLong(SesStub.Call::receivedNanos).max()
+            long last = (sorted.stream().filter(x -> x.errorCode() != null).mapToLong(Sent::receivedNanos).max()
                     .orElse(first) - first) / 1_000_000;
             return "; throttled " + String.join(", ", out.subList(0, 3)) + String.format(Locale.ROOT,
                     ", and %d more, the last at +%d ms", out.size() - 3, last);
@@ -656,10 +654,10 @@ public final class Bench {
     }
 
     /**
-     * How long after their senders' slots the requests reached the stub (x-senders-slot-nanos against the receipt,
-     * the same monotonic clock): the median, the 99th percentile and the most, in ms; empty when none named a slot.
+     * How long after their senders' slots the requests reached the stub (each request's slot, by its tag, against its
+     * receipt, the same monotonic clock): the median, the 99th percentile and the most, in ms; empty when none named a slot.
      */
-    static String slotDelays(List<SesStub.Call> calls) {
+    static String slotDelays(List<Sent> calls) {
         List<Long> delays = calls.stream().filter(c -> c.slotNanos() != 0)
                 .map(c -> c.receivedNanos() - c.slotNanos()).sorted().toList();
         if (delays.isEmpty()) {
@@ -672,19 +670,42 @@ public final class Bench {
     }
 
     /**
-     * Each request's slot and when it passed the module's on-the-wire check, from every instance of the run (the bench
-     * WAR's SDK interceptor keeps them; reading them forgets them), by slot ({@link System#nanoTime()}).
+     * The stub's SES requests with their senders' slots and wire times ({@link System#nanoTime()}), matched by tag: the
+     * bench WAR's SDK interceptor keeps them on every instance of the run (reading them forgets them), and the stub
+     * records each request's tag. A request without a match has slot and wire time 0.
      */
-    private Map<Long, Long> wireTimes() throws Exception {
-        Map<Long, Long> bySlot = new HashMap<>();
+    private List<Sent> withSlots(List<SesStub.Call> calls) throws Exception {
+        Map<Long, long[]> byTag = new HashMap<>();
         for (Http instance : rateInstances) {
-            for (jakarta.json.JsonValue pair : instance.post("bench-api/wire-times", "application/json", "",
-                    Duration.ofMinutes(1)).expect(200).json().getJsonArray("pairs")) {
-                jakarta.json.JsonArray p = pair.asJsonArray();
-                bySlot.put(p.getJsonNumber(0).longValue(), p.getJsonNumber(1).longValue());
+            for (jakarta.json.JsonValue request : instance.post("bench-api/wire-times", "application/json", "",
+                    Duration.ofMinutes(1)).expect(200).json().getJsonArray("requests")) {
+                jakarta.json.JsonArray r = request.asJsonArray();
+                byTag.put(r.getJsonNumber(0).longValue(), new long[]{r.getJsonNumber(1).longValue(),
+                        r.getJsonNumber(2).longValue()});
             }
         }
-        return bySlot;
+        return calls.stream().map(c -> {
+            long[] due = c.tag() == 0 ? null : byTag.get(c.tag());
+            return new Sent(c, due == null ? 0 : due[0], due == null ? 0 : due[1]);
+        }).toList();
+    }
+
+    /**
+     * A request as the stub saw it, with its sender's slot and the time the module's on-the-wire check let it go
+     * ({@link System#nanoTime()}; 0 when not known).
+     */
+    record Sent(SesStub.Call call, long slotNanos, long wireNanos) {
+        long receivedNanos() {
+            return call.receivedNanos();
+        }
+
+        Instant receivedAt() {
+            return call.receivedAt();
+        }
+
+        String errorCode() {
+            return call.errorCode();
+        }
     }
 
     /**
@@ -692,10 +713,9 @@ public final class Bench {
      * lateness, at most senders.rate.max-lateness or the slot is given up), and from that check to the stub's handler
      * (the client's sending, the loopback, the stub's own threads); median, 99th percentile and most, in ms.
      */
-    static String wireDelays(List<SesStub.Call> calls, Map<Long, Long> wire) {
-        List<long[]> matched = calls.stream().filter(c -> c.slotNanos() != 0 && wire.containsKey(c.slotNanos()))
-                .map(c -> new long[]{wire.get(c.slotNanos()) - c.slotNanos(),
-                        c.receivedNanos() - wire.get(c.slotNanos())}).toList();
+    static String wireDelays(List<Sent> calls) {
+        List<long[]> matched = calls.stream().filter(c -> c.slotNanos() != 0 && c.wireNanos() != 0)
+                .map(c -> new long[]{c.wireNanos() - c.slotNanos(), c.receivedNanos() - c.wireNanos()}).toList();
         if (matched.isEmpty()) {
             return "";
         }
@@ -712,16 +732,16 @@ public final class Bench {
      * packets reached the loopback, where a real SES would count them, against the stub's count when its handler took
      * them; and how long the stub took from the packet to its handler.
      */
-    static String loopback(List<SesStub.Call> calls, Map<Long, Long> onLoopback) {
-        List<SesStub.Call> seen = calls.stream().filter(c -> c.slotNanos() != 0 && onLoopback.containsKey(c.slotNanos()))
+    static String loopback(List<Sent> calls, Map<Long, Long> onLoopback) {
+        List<Sent> seen = calls.stream().filter(c -> c.call().tag() != 0 && onLoopback.containsKey(c.call().tag()))
                 .toList();
         if (seen.isEmpty()) {
             return "";
         }
-        List<Long> atKernel = seen.stream().map(c -> onLoopback.get(c.slotNanos())).sorted().toList();
-        List<Long> atHandler = seen.stream().map(SesStub.Call::receivedNanos).sorted().toList();
+        List<Long> atKernel = seen.stream().map(c -> onLoopback.get(c.call().tag())).sorted().toList();
+        List<Long> atHandler = seen.stream().map(Sent::receivedNanos).sorted().toList();
         List<Long> handlerDelay = seen.stream().map(c -> c.receivedAt().getEpochSecond() * 1_000_000_000L
-                + c.receivedAt().getNano() - onLoopback.get(c.slotNanos())).sorted().toList();
+                + c.receivedAt().getNano() - onLoopback.get(c.call().tag())).sorted().toList();
         return String.format(Locale.ROOT, "; on the loopback (tcpdump, %d requests, the throttled ones included): at"
                         + " most %d in any 1 s as their packets arrived, %d as the stub's handler took them; packet to"
                         + " handler: median %.1f, p99 %.1f, at most %.1f ms", seen.size(), maxInAnySecond(atKernel),
@@ -738,19 +758,19 @@ public final class Bench {
      * bench-run/ses-requests-*.csv, one line a request (receipt, its slot, both as wall-clock time, the ms between them,
      * the answer; then the receipt, the slot and the module's on-the-wire check on {@link System#nanoTime()}).
      */
-    private void writeRequests(List<SesStub.Call> calls, Map<Long, Long> wire) throws java.io.IOException {
+    private void writeRequests(List<Sent> calls) throws java.io.IOException {
         if (calls.isEmpty()) {
             return;
         }
         StringBuilder csv = new StringBuilder("received_at,slot_at,after_slot_ms,status,error,received_nanos,slot_nanos,"
                 + "wire_nanos\n");
-        calls.stream().sorted(java.util.Comparator.comparingLong(SesStub.Call::receivedNanos)).forEach(c -> {
+        calls.stream().sorted(java.util.Comparator.comparingLong(Sent::receivedNanos)).forEach(c -> {
             Instant slot = c.slotNanos() == 0 ? null : c.receivedAt().minusNanos(c.receivedNanos() - c.slotNanos());
-            Long left = c.slotNanos() == 0 ? null : wire.get(c.slotNanos());
+            Long left = c.wireNanos() == 0 ? null : c.wireNanos();
             csv.append(c.receivedAt()).append(',').append(slot == null ? "" : slot.toString()).append(',')
                     .append(slot == null ? "" : String.format(Locale.ROOT, "%.3f",
                             (c.receivedNanos() - c.slotNanos()) / 1e6))
-                    .append(',').append(c.status()).append(',').append(c.errorCode() == null ? "" : c.errorCode())
+                    .append(',').append(c.call().status()).append(',').append(c.errorCode() == null ? "" : c.errorCode())
                     .append(',').append(c.receivedNanos()).append(',').append(c.slotNanos()).append(',')
                     .append(left == null ? "" : left.toString()).append('\n');
         });
@@ -769,7 +789,7 @@ public final class Bench {
                     .getJsonNumber("id").longValue());
             starters.add(api);
         }
-        wireTimes(); // forgets the earlier runs' ones
+        withSlots(List.of()); // forgets the earlier runs' slots
         LoopbackCapture capture = CAPTURE ? LoopbackCapture.start(ses.port(),
                 work.resolve("loopback-" + System.currentTimeMillis() + ".pcap")) : null;
         long t0 = System.nanoTime();
@@ -810,11 +830,10 @@ public final class Bench {
         long to0 = byOrg.values().stream().mapToLong(l -> l.stream().max(Long::compare).orElseThrow())
                 .min().orElseThrow();
         long inWindow = at.stream().filter(t -> t > from0 && t <= to0).count();
-        Map<Long, Long> wire = wireTimes();
-        writeRequests(calls, wire);
+        List<Sent> sent = withSlots(calls);
+        writeRequests(sent);
         return new RateRun(k, each, byOrg.size(), inWindow / ((to0 - from0) / 1e9), throttled, ok.size(), at,
-                seconds, slotDelays(calls) + wireDelays(calls, wire) + loopback(calls, onLoopback)
-                + throttles(calls, wire));
+                seconds, slotDelays(sent) + wireDelays(sent) + loopback(sent, onLoopback) + throttles(sent));
     }
 
     private void rateAccuracy(List<Payara> cluster) throws Exception {

@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
  * packets to the SES stub's port while a run of figure 15.6 sends ({@code -Dbench.capture=true}; it needs tcpdump and
  * the right to capture, which root has). That is where a real SES would start counting a request; the stub counts it
  * when its handler runs, later by however long the bench JVM's thread took to get the CPU. Each request is known by the
- * rate slot its sender named in the {@code x-senders-slot-nanos} header.
+ * tag its sender gave it in the {@code x-senders-request-tag} header.
  */
 final class LoopbackCapture implements AutoCloseable {
 
-    private static final Pattern SLOT = Pattern.compile("x-senders-slot-nanos: *(\\d+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TAG = Pattern.compile("x-senders-request-tag: *(\\d+)", Pattern.CASE_INSENSITIVE);
     /** pcap's magic numbers, microsecond and nanosecond timestamps, as read little-endian. */
     private static final int MICROS = 0xa1b2c3d4;
     private static final int NANOS = 0xa1b23c4d;
@@ -56,7 +56,7 @@ final class LoopbackCapture implements AutoCloseable {
         return new LoopbackCapture(p, file);
     }
 
-    /** Stops the capture (its buffered packets written) and reads it: each request's slot, to its packet's time. */
+    /** Stops the capture (its buffered packets written) and reads it: each request's tag, to its packet's time. */
     Map<Long, Long> stop() throws IOException, InterruptedException {
         close();
         return read(file);
@@ -73,15 +73,15 @@ final class LoopbackCapture implements AutoCloseable {
     }
 
     /**
-     * The first packet of each request that names a slot: slot ({@link System#nanoTime()} of its sender) to the
-     * packet's wall-clock time in nanoseconds since the epoch.
+     * The first packet of each request that names a tag: tag to the packet's wall-clock time in nanoseconds since the
+     * epoch.
      */
     static Map<Long, Long> read(Path pcap) throws IOException {
-        Map<Long, Long> bySlot = new HashMap<>();
+        Map<Long, Long> byTag = new HashMap<>();
         try (InputStream in = Files.newInputStream(pcap); DataInputStream data = new DataInputStream(in)) {
             ByteBuffer header = ByteBuffer.wrap(data.readNBytes(24)).order(ByteOrder.LITTLE_ENDIAN);
             if (header.capacity() < 24) {
-                return bySlot;
+                return byTag;
             }
             int magic = header.getInt(0);
             if (magic != MICROS && magic != NANOS) {
@@ -104,12 +104,12 @@ final class LoopbackCapture implements AutoCloseable {
                 if (packet.length < length) {
                     break; // cut short by the stop
                 }
-                Matcher m = SLOT.matcher(new String(packet, StandardCharsets.ISO_8859_1));
+                Matcher m = TAG.matcher(new String(packet, StandardCharsets.ISO_8859_1));
                 if (m.find()) {
-                    bySlot.putIfAbsent(Long.parseLong(m.group(1)), seconds * 1_000_000_000L + sub * fraction);
+                    byTag.putIfAbsent(Long.parseLong(m.group(1)), seconds * 1_000_000_000L + sub * fraction);
                 }
             }
         }
-        return bySlot;
+        return byTag;
     }
 }

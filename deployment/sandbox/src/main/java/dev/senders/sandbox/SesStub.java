@@ -73,8 +73,8 @@ public final class SesStub extends StubServer {
     private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
     private static final Pattern CONFIG_SET_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern CREDENTIAL_REGION = Pattern.compile("Credential=[^/,\\s]+/\\d{8}/([a-z0-9-]+)/");
-    /** The request header a sender may name its rate slot in ({@link Call#slotNanos}). */
-    public static final String SLOT_HEADER = "x-senders-slot-nanos";
+    /** The request header a sender may tag a request with ({@link Call#tag}). */
+    public static final String TAG_HEADER = "x-senders-request-tag";
     private static final Set<String> EVENT_TYPES = Set.of("send", "reject", "bounce", "complaint", "delivery", "open",
             "click", "renderingFailure", "deliveryDelay", "subscription");
 
@@ -89,12 +89,12 @@ public final class SesStub extends StubServer {
      * @param receivedNanos {@link System#nanoTime()} at receipt
      * @param status       the HTTP status answered
      * @param errorCode    the SES error code answered, or null on success
-     * @param slotNanos    the sender's rate slot for this request ({@link System#nanoTime()}: on Linux the same
-     *                     monotonic clock in every process of the machine) from the {@value #SLOT_HEADER} header, or
-     *                     0 when it named none; a diagnostic of how long after its slot a request reached the stub
+     * @param tag          the number the sender tagged this request with in the {@value #TAG_HEADER} header, or 0
+     *                     when it named none: the bench matches it with the request's rate slot, known to the sender
+     *                     only after the request was signed, for how long after its slot a request reached the stub
      */
     public record Call(String action, Map<String, String> params, boolean signed, String region, Instant receivedAt,
-                       long receivedNanos, int status, String errorCode, long slotNanos) {
+                       long receivedNanos, int status, String errorCode, long tag) {
         public String param(String name) {
             return params.get(name);
         }
@@ -452,8 +452,8 @@ public final class SesStub extends StubServer {
         return "Amazon SES (local)";
     }
 
-    private static long slotNanos(HttpExchange ex) {
-        String named = ex.getRequestHeaders().getFirst(SLOT_HEADER);
+    private static long tag(HttpExchange ex) {
+        String named = ex.getRequestHeaders().getFirst(TAG_HEADER);
         try {
             return named == null ? 0 : Long.parseLong(named.strip());
         } catch (NumberFormatException e) {
@@ -490,7 +490,7 @@ public final class SesStub extends StubServer {
             }
         }
         addCapped(calls, new Call(action, Collections.unmodifiableMap(params), auth != null && !auth.isBlank(), region,
-                now, nanos, reply.status(), reply.errorCode(), slotNanos(ex)));
+                now, nanos, reply.status(), reply.errorCode(), tag(ex)));
         if (fault != null) {
             sleep(fault.delay());
         }

@@ -361,21 +361,21 @@ class SesStubTest {
         assertThat(call.param("Version")).isEqualTo("2010-12-01");
         assertThat(call.param("Destination.ToAddresses.member.2")).isEqualTo("bob@example.org");
         assertThat(call.param("Message.Subject.Charset")).isEqualTo("UTF-8");
-        assertThat(call.slotNanos()).as("no slot named").isZero();
+        assertThat(call.tag()).as("no tag named").isZero();
     }
 
     @Test
-    void aRequestMayNameItsSendersRateSlot() {
+    void aRequestMayBeTaggedByItsSender() {
         stub.verifyDomain("acme.com");
         for (String named : List.of("123456789012", "not a number")) {
             ses.sendEmail(SendEmailRequest.builder().source("news@acme.com")
                     .destination(Destination.builder().toAddresses("ann@example.org").build())
                     .message(Message.builder().subject(Content.builder().data("Hi").build())
                             .body(Body.builder().text(Content.builder().data("Hi").build()).build()).build())
-                    .overrideConfiguration(o -> o.putHeader(SesStub.SLOT_HEADER, named))
+                    .overrideConfiguration(o -> o.putHeader(SesStub.TAG_HEADER, named))
                     .build());
         }
-        assertThat(stub.calls("SendEmail")).extracting(SesStub.Call::slotNanos).containsExactly(123456789012L, 0L);
+        assertThat(stub.calls("SendEmail")).extracting(SesStub.Call::tag).containsExactly(123456789012L, 0L);
     }
 
     @Test

@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads a batch's provider calls run on, so that calls are in flight together when the rate allows: each call
- * waits for its rate-limit slot on one of these and goes on the wire from there at once (at most
- * {@code senders.sending.max-in-flight}, 128, per instance; a call that waits for a free thread past its slot gives the
- * slot up and takes another). Container-managed threads ({@link ManagedThreadFactory}), started with the application.
+ * is built on one of these, waits there for its rate-limit slot and goes on the wire from there at once (at most
+ * {@code senders.sending.max-in-flight}, 128, per instance). Container-managed threads ({@link ManagedThreadFactory}),
+ * started with the application.
  *
- * <p>A call holds its thread from its batch's reservation to its answer: while it waits for its slot (up to
+ * <p>A call holds its thread from its start to its answer: while it waits for its slot (up to
  * {@code senders.rate.reservation-window} ahead, 0.2 s) and while the provider answers. So the threads an instance needs
  * are about its share of the rate times that whole time: 500/s with a 100 ms answer needs about 150. Fewer threads also
  * make smaller blocks of slots, each a reservation of its own (a database transaction): bench figure 15.5 measured
@@ -61,27 +61,19 @@ public class ProviderCalls {
     }
 
     /**
-     * Waits until a call thread is free, then takes up to {@code wanted} of them (at least one): reserving a slot
-     * for a call that must first wait for a thread would make it late for its slot, and at a high rate the whole
-     * block would miss its slots (measured: up to hundreds of given-up slots a message at 100,000/s).
+     * Takes up to {@code wanted} call threads free now, without waiting: how many (0 when all are taken). A batch
+     * starts calls only on threads free at once, so that a call is never built and ready for a slot it must then wait
+     * for a thread to use.
      */
-    public int take(int wanted) throws InterruptedException {
-        free.acquire();
-        int taken = 1;
+    public int tryTake(int wanted) {
+        int taken = 0;
         while (taken < wanted && free.tryAcquire()) {
             taken++;
         }
         return taken;
     }
 
-    /** Gives back threads taken with {@link #take} that no call will use. */
-    public void giveBack(int unused) {
-        if (unused > 0) {
-            free.release(unused);
-        }
-    }
-
-    /** Runs a call on a thread taken with {@link #take}; the thread is given back when the call ends. */
+    /** Runs a call on a thread taken with {@link #tryTake}; the thread is given back when the call ends. */
     public <T> Future<T> submit(Callable<T> call) {
         return pool.submit(() -> {
             try {

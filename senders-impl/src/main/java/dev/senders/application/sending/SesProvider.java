@@ -13,7 +13,7 @@ import dev.senders.application.sending.SendClaims.Outgoing;
 import dev.senders.infrastructure.metrics.SendersMetrics;
 import dev.senders.infrastructure.ratelimit.RateSlot;
 import dev.senders.infrastructure.ratelimit.SendRateLimiter;
-import dev.senders.infrastructure.ratelimit.WithReservation;
+import dev.senders.infrastructure.ratelimit.SlotTicket;
 import dev.senders.infrastructure.sending.SesEmailSender;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,10 +25,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * Amazon SES from the organization's own verified domain. It sends only when the From domain is one the
@@ -36,10 +32,10 @@ import java.util.concurrent.Future;
  *
  * <p>A batch goes through {@link ProviderSend} (one claim statement with the suppression read, one record
  * statement). SES v1 takes one message per call and counts every call against the account's MaxSendRate, so each
- * call keeps its own rate-limit slot, 1/rate apart: the batch reserves its slots in blocks (one round trip each) and
- * hands each call to a pool thread ({@link ProviderCalls}), where the request waits for its slot once it is built and
- * signed, so calls are in flight together when the rate allows. A call too late for its slot (on the wire check) gives it back
- * and takes another; a throttled call backs off and goes again with a new slot.
+ * call keeps its own rate-limit slot, 1/rate apart ({@link SesBatchDispatch}): each call is built and signed on a pool
+ * thread ({@link ProviderCalls}) and waits there, just before the wire, for its slot; the slots of the calls ready
+ * are reserved in one round trip, so calls are in flight together when the rate allows. A call too late for its slot
+ * (on the wire check) gives it back and waits for another; a throttled call backs off and goes again with a new slot.
  *
  * <p><b>Unknown outcomes.</b> SES has no idempotency key. A claim whose earlier attempt left for SES without an
  * answer coming back (the instance crashed, or the call timed out after SES may have accepted it) is, by default,
@@ -125,12 +121,12 @@ public class SesProvider implements EmailProvider {
         return List.of(results);
     }
 
-    /** A call on its way: which owned message, its slot, and its answer to come. */
-    private record InFlight(int k, long slot, Future<SendResult> answer) {
-    }
-
-    private static final SendResult MISSED = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED,
-            "too late for the rate-limit slot", true, null);
+    /**
+     * A call that sent nothing and goes again as a new call (its ticket refused only for another one, or a retry
+     * within the SDK's call, which needs a slot of its own).
+     */
+    static final SendResult SEND_AGAIN = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED,
+            "nothing was sent; to be sent again with a new rate-limit slot", true, null);
 
     /**
      * The message's route is no longer SES (its domain or the organization's default sender changed while the batch
@@ -165,205 +161,44 @@ public class SesProvider implements EmailProvider {
             return List.of(results);
         }
         String organizationId = owned.get(0).outgoing().message().organizationId();
-        int[] missed = new int[owned.size()];
-        int[] throttled = new int[owned.size()];
-        // slots given up for lateness and not yet given back: they go with the next reservation's round trip
-        int[] givenUp = new int[1];
-        List<InFlight> inFlight = new ArrayList<>();
-        long notBefore = 0;
-        while (!pending.isEmpty() || !inFlight.isEmpty()) {
-            if (pending.isEmpty()) {
-                notBefore = collect(inFlight, true, results, pending, missed, throttled, givenUp, notBefore);
-                continue;
-            }
-            notBefore = collect(inFlight, false, results, pending, missed, throttled, givenUp, notBefore);
-            if (pending.isEmpty()) {
-                continue;
-            }
-            sleepUntil(notBefore);
-            // slots only for the calls that can start at once: at a rate above what the threads can send, a
-            // block booked for calls still waiting for a thread would miss its slots
-            int threads;
-            try {
-                threads = calls.take(pending.size());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                while (!pending.isEmpty()) {
-                    results[pending.poll()] = SendResult.failed(ProviderName.SES, Failure.TIMEOUT,
-                            "interrupted while waiting for a free call thread; nothing was sent", true, null);
-                }
-                continue;
-            }
-            double rate = rates.perSecond(ProviderName.SES);
-            // the block is known before its slots (a reservation gets all it asks for, or none), so its messages are
-            // marked as leaving in the reservation's own round trip and transaction: the slots come when the calls
-            // are ready, and a block whose mark failed gets no slot (nothing leaves unmarked)
-            List<Integer> block = new ArrayList<>();
-            for (int j = Math.min(threads, limiter.mostAtOnce(ProviderName.SES, rate)); j > 0
-                    && !pending.isEmpty(); j--) {
-                block.add(pending.poll());
-            }
-            calls.giveBack(threads - block.size());
-            WithReservation leaving = WithReservation.both(limiter.givingBack(ProviderName.SES, rate, givenUp[0]),
-                    claims.leaving(token, block.stream().map(k -> owned.get(k).outgoing()).toList(),
-                            "ses-" + UUID.randomUUID()));
-            givenUp[0] = 0;
-            long asked = System.nanoTime();
-            SendRateLimiter.Slots slots;
-            try {
-                slots = limiter.reserve(ProviderName.SES, organizationId, rate, block.size(), leaving);
-            } catch (SendRateLimiter.RateLimitTimeout e) {
-                calls.giveBack(block.size());
-                for (int k : block) {
-                    results[k] = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED, e.getMessage(), true, null);
-                }
-                while (!pending.isEmpty()) {
-                    results[pending.poll()] = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED,
-                            e.getMessage(), true, null);
-                }
-                continue;
-            }
-            // never fewer slots than asked for; should it happen, the rest wait for the next block
-            for (int j = block.size() - 1; j >= slots.count(); j--) {
-                pending.addFirst(block.remove(j));
-                calls.giveBack(1);
-            }
-            SendRateLimiter.Slots reserved = slots;
-            long lastSlot = asked;
-            for (int j = 0; j < block.size(); j++) {
-                int k = block.get(j);
-                long slot = slots.atNanos()[j];
-                lastSlot = Math.max(lastSlot, slot);
-                Owned o = owned.get(k);
-                SesEmailSender.Prepared message = prepared[k];
-                // each call waits for its own slot on a pool thread, so that it goes on the wire from there at once
-                inFlight.add(new InFlight(k, slot, calls.submit(() -> call(o, message, slot, reserved, asked,
-                        organizationId, rate))));
-            }
-            // the next block is reserved as this one's last slot comes (less the lead its slots will be placed
-            // with), so the account is never booked far ahead
-            sleepUntil(lastSlot - RESERVE_AHEAD_NANOS - limiter.leadNanos(ProviderName.SES, rate));
-        }
-        if (givenUp[0] > 0) {
-            // no reservation followed them
-            limiter.giveBack(ProviderName.SES, rates.perSecond(ProviderName.SES), givenUp[0]);
-        }
-        return List.of(results);
+        return List.of(new SesBatchDispatch(this, token, owned, results, pending,
+                (k, ticket) -> call(owned.get(k), prepared[k], ticket, organizationId)).run());
     }
-
-    /** How long before a block's last slot the next block is reserved (a round trip, with room to spare). */
-    private static final long RESERVE_AHEAD_NANOS = 10_000_000L;
 
     /**
      * One SES call on a pool thread: checks the route again (a change to the organization's senders applies from its
-     * next message), then sends; the client builds and signs the request and waits for the slot just before the wire
-     * ({@link SendRateLimiter#holdUntilWire}), so that nothing runs between the wake-up and the wire. Measured in
-     * ClusterIT, most slots given up at 14 a second were lost between a wake-up in time and the wire (the request
-     * 15-27 ms after its slot); on 2 busy cores, building and signing a request after its slot made it late as well.
+     * next message), then sends; the client builds and signs the request, tells its ticket it is ready and waits
+     * there for its slot, just before the wire ({@link RateSlot#holdUntilGiven}), so that nothing runs between the
+     * wake-up and the wire. Measured in ClusterIT, most slots given up at 14 a second were lost between a wake-up in
+     * time and the wire (the request 15-27 ms after its slot); on 2 busy cores, building and signing a request after
+     * its slot made it late as well.
      */
-    private SendResult call(Owned o, SesEmailSender.Prepared message, long slot, SendRateLimiter.Slots reserved,
-                            long asked, String organizationId, double rate) {
+    private SendResult call(Owned o, SesEmailSender.Prepared message, SlotTicket ticket, String organizationId) {
         ProviderRouting.Route route = routing.route(organizationId, o.outgoing().message().from());
         if (route.provider() != ProviderName.SES) {
-            limiter.missed(ProviderName.SES, rate, slot); // the slot goes back unused
-            return REROUTE;
+            return REROUTE; // before its ticket is ready: it gets no slot
         }
-        // the request is built and signed first, and waits for its slot just before the wire
-        limiter.holdUntilWire(slot, reserved);
+        RateSlot.holdUntilGiven(ticket);
         long calling = System.nanoTime();
         try {
             SendResult result = sender.send(message);
             long done = System.nanoTime();
             long wireAt = RateSlot.wireAt();
             long wire = wireAt == 0 ? calling : wireAt;
-            metrics.sendStage(ProviderName.SES.wire(), "rate", wire - asked);
+            metrics.sendStage(ProviderName.SES.wire(), "rate", wire - (ticket.readyAt() == 0 ? calling
+                    : ticket.readyAt()));
             metrics.sendStage(ProviderName.SES.wire(), "provider", done - wire);
             return result;
-        } catch (RateSlot.Missed late) {
-            return MISSED;
+        } catch (RateSlot.Missed notSent) {
+            return ticket.refusal() != null ? SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED,
+                    ticket.refusal(), true, null) : SEND_AGAIN;
         } finally {
             RateSlot.release();
         }
     }
 
-    /** Takes the answers of finished calls (all of them when {@code all}); returns when the next block may go. */
-    private long collect(List<InFlight> inFlight, boolean all, SendResult[] results, Deque<Integer> pending,
-                         int[] missed, int[] throttled, int[] givenUp, long notBefore) {
-        List<InFlight> done = new ArrayList<>();
-        for (InFlight f : inFlight) {
-            if (all || f.answer().isDone()) {
-                done.add(f);
-            }
-        }
-        inFlight.removeAll(done);
-        double rate = rates.perSecond(ProviderName.SES);
-        for (InFlight f : done) {
-            SendResult result = answer(f.answer());
-            if (result == MISSED) {
-                missedSlot(f.k(), results, pending, missed, givenUp);
-            } else if (result == REROUTE) {
-                results[f.k()] = REROUTE;
-            } else if (result.failure() == Failure.THROTTLED) {
-                metrics.throttled(ProviderName.SES.wire());
-                if (throttled[f.k()]++ < throttleRetries) {
-                    metrics.retried(ProviderName.SES.wire());
-                    pending.add(f.k());
-                    notBefore = Math.max(notBefore, System.nanoTime() + backoffNanos(throttled[f.k()] - 1));
-                } else {
-                    results[f.k()] = result;
-                }
-            } else if (result.failure() == Failure.TIMEOUT && !atLeastOnce()) {
-                results[f.k()] = SendResult.unknown(ProviderName.SES, result.error()
-                        + "; it is not sent again (senders.ses.unknown-outcome)");
-            } else {
-                results[f.k()] = result;
-            }
-        }
-        return notBefore;
-    }
-
-    /** A call too late for its slot (nothing went out): the slot is given back with the next reservation. */
-    private void missedSlot(int k, SendResult[] results, Deque<Integer> pending, int[] missed, int[] givenUp) {
-        limiter.missedInBatch(ProviderName.SES, 1);
-        givenUp[0]++;
-        if (++missed[k] < MAX_MISSED_SLOTS) {
-            pending.addFirst(k); // nothing went out: a new slot, the same attempt
-        } else {
-            results[k] = SendResult.failed(ProviderName.SES, Failure.RATE_LIMITED, "this server was too slow to send"
-                    + " in " + MAX_MISSED_SLOTS + " rate-limit slots in a row; nothing was sent", true, null);
-        }
-    }
-
-    private static SendResult answer(Future<SendResult> answer) {
-        try {
-            return answer.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SendResult.failed(ProviderName.SES, Failure.TIMEOUT, "interrupted while waiting for Amazon SES"
-                    + " (the message may have been accepted)", true, null);
-        } catch (ExecutionException e) {
-            return SendResult.failed(ProviderName.SES, Failure.TIMEOUT, "the call to Amazon SES failed (the message"
-                    + " may have been accepted): " + e.getCause(), true, null);
-        }
-    }
-
-    private boolean atLeastOnce() {
+    boolean atLeastOnce() {
         return "at-least-once".equalsIgnoreCase(unknownOutcome.strip());
-    }
-
-    private static long backoffNanos(int attempt) {
-        return Math.min(2000L, 200L << Math.min(attempt, 10)) * 1_000_000L;
-    }
-
-    private static void sleepUntil(long nanoTime) {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     @Override

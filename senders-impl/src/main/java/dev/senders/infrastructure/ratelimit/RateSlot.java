@@ -1,7 +1,6 @@
 package dev.senders.infrastructure.ratelimit;
 
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongConsumer;
 
 /**
  * The rate-limit slot the current thread holds for its next provider request, so that the provider's client can check,
@@ -10,9 +9,9 @@ import java.util.function.LongConsumer;
  * 1/rate to the requests after it; it gives the slot up instead ({@link Missed}) and its sender reserves another.
  * A slot is good for one request: a retry within the same call needs a new one.
  *
- * <p>A slot held with {@link #holdUntilWire} is also waited for there: the request is built, signed and ready, and
- * only then waits for its slot, so that a starved CPU delays the work before the wait rather than the request after
- * its slot.
+ * <p>A slot held with {@link #holdUntilGiven} is also waited for there: the request is built, signed and ready, and
+ * only then waits for its slot ({@link SlotTicket}: the slot may not even be reserved yet), so that a starved CPU
+ * delays the work before the wait rather than the request after its slot.
  */
 public final class RateSlot {
 
@@ -21,18 +20,18 @@ public final class RateSlot {
     private RateSlot() {
     }
 
-    /** A slot held by a thread: when it is, the latest its request may go, and what to tell when it is ready. */
+    /** A slot held by a thread: when it is and the latest its request may go, or the ticket that will tell. */
     private static final class Held {
-        final long slotAt;
-        final long sendBy;
-        final LongConsumer onReady;
+        long slotAt;
+        long sendBy;
+        final SlotTicket ticket;
         boolean claimed;
         long wireAt;
 
-        Held(long slotAt, long sendBy, LongConsumer onReady) {
+        Held(long slotAt, long sendBy, SlotTicket ticket) {
             this.slotAt = slotAt;
             this.sendBy = sendBy;
-            this.onReady = onReady;
+            this.ticket = ticket;
         }
     }
 
@@ -45,13 +44,12 @@ public final class RateSlot {
     }
 
     /**
-     * Holds the slot at {@code slotAtNanos} for this thread's next request: {@link #claim} waits for it just before
-     * the request goes on the wire, and gives it up when that is later than {@code sendByNanos}.
-     *
-     * @param onReady told the time ({@link System#nanoTime()}) the request was ready, before it waits
+     * Holds the ticket's slot for this thread's next request: {@link #claim} tells the ticket the request is ready,
+     * waits until the ticket is given its slot (or refused), then waits for the slot; when that is later than the
+     * slot's latest moment, it gives the slot up and tells the ticket it is ready again, for another.
      */
-    public static void holdUntilWire(long slotAtNanos, long sendByNanos, LongConsumer onReady) {
-        HELD.set(new Held(slotAtNanos, sendByNanos, onReady));
+    public static void holdUntilGiven(SlotTicket ticket) {
+        HELD.set(new Held(0, 0, ticket));
     }
 
     /** Forgets the thread's slot, whether it was used or not. */
@@ -60,11 +58,12 @@ public final class RateSlot {
     }
 
     /**
-     * Takes the thread's slot for the request about to go out (no-op when the thread holds none): waits for it when
-     * it is still ahead, then checks the request is in time for it.
+     * Takes the thread's slot for the request about to go out (no-op when the thread holds none): waits for its
+     * ticket to be given when it holds one, waits for the slot when it is still ahead, then checks the request is in
+     * time for it.
      *
-     * @throws Missed when the slot was already used or it is too late for it (or the thread was interrupted while
-     *                waiting for it)
+     * @throws Missed when the slot was already used or it is too late for it, when the ticket was refused (or the
+     *                thread was interrupted while waiting for either)
      */
     public static void claim() {
         Held held = HELD.get();
@@ -76,20 +75,47 @@ public final class RateSlot {
         }
         held.claimed = true;
         long now = System.nanoTime();
-        if (held.onReady != null) {
-            held.onReady.accept(now);
-        }
-        while (now - held.slotAt < 0) {
-            LockSupport.parkNanos(held.slotAt - now);
-            if (Thread.currentThread().isInterrupted()) {
-                throw new Missed();
+        if (held.ticket != null) {
+            while (true) {
+                // ready: wait for the ticket's slot, then for the slot itself; too late for it, ready again
+                held.ticket.ready(now);
+                try {
+                    if (!held.ticket.await()) {
+                        throw new Missed();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Missed();
+                }
+                held.slotAt = held.ticket.slotAt();
+                held.sendBy = held.ticket.sendBy();
+                now = System.nanoTime();
+                held.ticket.woken(now);
+                now = waitFor(held.slotAt, now);
+                if (now - held.sendBy <= 0) {
+                    break;
+                }
+                held.ticket.missed();
             }
-            now = System.nanoTime();
+        } else {
+            now = waitFor(held.slotAt, now);
         }
         if (now - held.sendBy > 0) {
             throw new Missed();
         }
         held.wireAt = now;
+    }
+
+    /** Parks until {@code slotAt}; the clock then. */
+    private static long waitFor(long slotAt, long now) {
+        while (now - slotAt < 0) {
+            LockSupport.parkNanos(slotAt - now);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new Missed();
+            }
+            now = System.nanoTime();
+        }
+        return now;
     }
 
     /**
@@ -102,7 +128,8 @@ public final class RateSlot {
     }
 
     /**
-     * The time of the slot this thread holds ({@link System#nanoTime()}), or 0 when it holds none: for diagnostics
+     * The time of the slot this thread holds ({@link System#nanoTime()}), or 0 when it holds none (or its ticket has
+     * not been given yet): for diagnostics
      * that compare when a request was due with when it arrived (the bench's SDK interceptor names it in a header).
      */
     public static long slotAt() {

@@ -195,13 +195,14 @@ public class SendRateLimiter {
     }
 
     /**
-     * Holds a slot of {@code slots} for this thread's next request, waited for just before the request goes on the
-     * wire, and given up there when it is too late for it ({@link RateSlot#claim} throws {@link RateSlot.Missed}: the
-     * caller then gives the slot back and reserves another). The time from placement to the request being ready
-     * tunes how far ahead later reservations are placed ({@link SlotLead}).
+     * Gives a ticket a slot of {@code slots}: its request, built, signed and waiting just before the wire
+     * ({@link RateSlot#holdUntilGiven}), goes out at the slot, or gives it up there when it is too late for it
+     * ({@link RateSlot#claim} throws {@link RateSlot.Missed}: the caller then gives the slot back and reserves
+     * another). The time from placement to the request's thread taking the slot up tunes how far ahead later
+     * reservations are placed ({@link SlotLead}).
      */
-    public void holdUntilWire(long slotAtNanos, Slots slots) {
-        schedule.holdUntilWire(slotAtNanos, slots.placedNanos());
+    public void give(SlotTicket ticket, long slotAtNanos, Slots slots) {
+        schedule.give(ticket, slotAtNanos, slots.placedNanos());
     }
 
     /**

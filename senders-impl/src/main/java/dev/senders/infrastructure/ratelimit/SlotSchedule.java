@@ -254,12 +254,12 @@ public final class SlotSchedule {
     }
 
     /**
-     * Holds the slot for this thread's next request, waited for just before it goes on the wire ({@link RateSlot}):
-     * when the request is ready, the time from {@code placedNanos} ({@link Reserved#placedNanos}) to then is what the
-     * next reservations place their first slot ahead by ({@link SlotLead}).
+     * Gives a ticket the slot at {@code slotAtNanos} of a reservation the database placed at {@code placedNanos}
+     * ({@link Reserved#placedNanos}): when the request's thread takes the slot up, the time from placement to then is
+     * what the next reservations place their first slot ahead by ({@link SlotLead}).
      */
-    public void holdUntilWire(long slotAtNanos, long placedNanos) {
-        RateSlot.holdUntilWire(slotAtNanos, sendBy(slotAtNanos), ready -> lead.observe(ready, ready - placedNanos));
+    public void give(SlotTicket ticket, long slotAtNanos, long placedNanos) {
+        ticket.give(slotAtNanos, sendBy(slotAtNanos), woken -> lead.observe(woken, woken - placedNanos));
     }
 
     /**

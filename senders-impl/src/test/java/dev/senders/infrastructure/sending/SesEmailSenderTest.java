@@ -4,6 +4,7 @@ import dev.senders.api.sending.EmailMessage;
 import dev.senders.api.sending.ProviderName;
 import dev.senders.api.sending.SendResult;
 import dev.senders.infrastructure.ratelimit.RateSlot;
+import dev.senders.infrastructure.ratelimit.SlotTicket;
 import dev.senders.sandbox.SesStub;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -206,7 +207,9 @@ class SesEmailSenderTest {
     void aRequestHeldUntilTheWireIsBuiltAndSignedFirstThenWaitsForItsSlot() {
         long slot = System.nanoTime() + 300_000_000L;
         long[] ready = new long[1];
-        RateSlot.holdUntilWire(slot, slot + 15_000_000L, at -> ready[0] = at);
+        SlotTicket ticket = new SlotTicket(at -> ready[0] = at);
+        ticket.give(slot, slot + 15_000_000L, at -> { });
+        RateSlot.holdUntilGiven(ticket);
         try {
             SendResult result = sender.send(message().build(), "acme.com", CONFIG_SET);
             assertThat(result.status()).isEqualTo(SendResult.Status.SENT);
@@ -222,9 +225,35 @@ class SesEmailSenderTest {
     }
 
     @Test
-    void aRequestReadyTooLateForItsHeldSlotDoesNotGoOnTheWire() {
-        long slot = System.nanoTime() - 30_000_000L;
-        RateSlot.holdUntilWire(slot, slot + 15_000_000L, at -> { });
+    void aRequestTooLateForItsTicketsSlotDoesNotGoOnTheWireInItButInTheNextOneGiven() {
+        long stale = System.nanoTime() - 30_000_000L;
+        long[] next = new long[1];
+        SlotTicket[] ticket = new SlotTicket[1];
+        ticket[0] = new SlotTicket(at -> {
+            if (ticket[0].misses() == 0) {
+                ticket[0].give(stale, stale + 15_000_000L, w -> { });
+            } else {
+                next[0] = System.nanoTime() + 50_000_000L;
+                ticket[0].give(next[0], next[0] + 15_000_000L, w -> { });
+            }
+        });
+        RateSlot.holdUntilGiven(ticket[0]);
+        try {
+            assertThat(sender.send(message().build(), "acme.com", CONFIG_SET).status())
+                    .isEqualTo(SendResult.Status.SENT);
+        } finally {
+            RateSlot.release();
+        }
+        assertThat(ticket[0].misses()).isEqualTo(1);
+        assertThat(stub.calls("SendEmail")).as("one request, in the second slot").hasSize(1);
+        assertThat(stub.calls("SendEmail").get(0).receivedNanos()).isGreaterThanOrEqualTo(next[0]);
+    }
+
+    @Test
+    void aRefusedTicketSendsNothing() {
+        SlotTicket ticket = new SlotTicket(at -> { });
+        ticket.refuse("the provider's rate limit did not free up in time");
+        RateSlot.holdUntilGiven(ticket);
         assertNothingGoesOutForTheHeldSlot();
     }
 
