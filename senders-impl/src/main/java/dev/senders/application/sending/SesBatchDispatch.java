@@ -11,7 +11,9 @@ import dev.senders.infrastructure.ratelimit.WithReservation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -77,6 +79,8 @@ final class SesBatchDispatch {
     private final int[] throttled;
     /** Each message's latest call. */
     private final InFlight[] byMessage;
+    /** Messages whose route was no longer SES when their slots were to be reserved: not sent. */
+    private final boolean[] rerouted;
     /** Calls of each message that sent nothing and went again (bounded: see {@link #answered}). */
     private final int[] again;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -101,6 +105,7 @@ final class SesBatchDispatch {
         this.throttled = new int[owned.size()];
         this.byMessage = new InFlight[owned.size()];
         this.again = new int[owned.size()];
+        this.rerouted = new boolean[owned.size()];
         this.call = call;
     }
 
@@ -234,8 +239,12 @@ final class SesBatchDispatch {
     private void reserve() {
         double rate = provider.rates.perSecond(ProviderName.SES);
         int most = provider.limiter.mostAtOnce(ProviderName.SES, rate);
-        List<InFlight> block = new ArrayList<>(ready.subList(0, Math.min(most, ready.size())));
-        ready.subList(0, block.size()).clear();
+        List<InFlight> taken = new ArrayList<>(ready.subList(0, Math.min(most, ready.size())));
+        ready.subList(0, taken.size()).clear();
+        List<InFlight> block = stillSes(taken);
+        if (block.isEmpty()) {
+            return;
+        }
         List<InFlight> unmarked = block.stream().filter(f -> !f.marked).toList();
         // the calls are marked as leaving in the reservation's own round trip and transaction (a reservation gets
         // all it asks for, or none): a block whose mark failed gets no slot, so nothing leaves unmarked
@@ -272,7 +281,32 @@ final class SesBatchDispatch {
                 lastSlot - RESERVE_AHEAD_NANOS - provider.limiter.leadNanos(ProviderName.SES, rate));
     }
 
+    /**
+     * The calls whose route is still SES, checked just before their slots are reserved, once for each From address
+     * (a read of the organization's senders' generation from the data grid): a change to the organization's senders
+     * applies from its next message. The others' tickets are refused; they are rerouted ({@link SesProvider#REROUTE}).
+     */
+    private List<InFlight> stillSes(List<InFlight> taken) {
+        Map<String, Boolean> ses = new HashMap<>();
+        List<InFlight> kept = new ArrayList<>(taken.size());
+        for (InFlight f : taken) {
+            String from = owned.get(f.k).outgoing().message().from();
+            if (ses.computeIfAbsent(from, x -> provider.routing.route(organizationId, x).provider()
+                    == ProviderName.SES)) {
+                kept.add(f);
+            } else {
+                rerouted[f.k] = true;
+                f.ticket.refuse("rerouted: " + SesProvider.REROUTE.error());
+            }
+        }
+        return kept;
+    }
+
     private void answered(int k, SendResult result) {
+        if (rerouted[k]) {
+            results[k] = SesProvider.REROUTE; // its ticket was refused: nothing went out
+            return;
+        }
         if (result == SesProvider.SEND_AGAIN) {
             if (++again[k] < SesProvider.MAX_MISSED_SLOTS) {
                 pending.addFirst(k); // nothing went out in this attempt: a new call with a new ticket
@@ -281,8 +315,6 @@ final class SesBatchDispatch {
                         + " sent in " + SesProvider.MAX_MISSED_SLOTS + " calls in a row (each needed a rate-limit slot"
                         + " of its own); retry later", true, null);
             }
-        } else if (result == SesProvider.REROUTE) {
-            results[k] = SesProvider.REROUTE;
         } else if (result.failure() == Failure.THROTTLED) {
             provider.metrics.throttled(ProviderName.SES.wire());
             if (throttled[k]++ < provider.throttleRetries) {
