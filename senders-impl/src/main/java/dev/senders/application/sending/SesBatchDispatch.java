@@ -188,18 +188,24 @@ final class SesBatchDispatch {
             preparing++;
             running++;
             provider.calls.submit(() -> {
-                SendResult answer;
+                SendResult answer = null;
                 try {
                     answer = call.send(f.k, f.ticket);
                 } catch (RuntimeException e) {
-                    answer = SendResult.failed(ProviderName.SES, Failure.TIMEOUT, "the call to Amazon SES failed (the"
-                            + " message may have been accepted): " + e, true, null);
+                    answer = failedCall(e);
+                } finally {
+                    // the batch waits for every call's word: an Error still gives one (and goes on to the pool)
+                    events.add(new Event(f, answer != null ? answer : failedCall(null)));
                 }
-                events.add(new Event(f, answer));
                 return answer;
             });
         }
         return threads;
+    }
+
+    private static SendResult failedCall(Throwable e) {
+        return SendResult.failed(ProviderName.SES, Failure.TIMEOUT, "the call to Amazon SES failed (the message may"
+                + " have been accepted)" + (e == null ? "" : ": " + e), true, null);
     }
 
     private void handle(Event e) {
