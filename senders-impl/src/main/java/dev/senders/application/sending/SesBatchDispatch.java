@@ -136,17 +136,16 @@ final class SesBatchDispatch {
                     break;
                 }
                 // nothing to do now: wait for a call to tell something, or for the moment a block may go
-                long wake = Long.MAX_VALUE;
+                long wait = Long.MAX_VALUE;
                 if (!ready.isEmpty()) {
-                    wake = reserveNotBefore;
+                    wait = reserveNotBefore - now;
                 }
                 if (!pending.isEmpty()) {
-                    long next = noThread ? now + THREAD_POLL_NANOS
-                            : now + Math.max(Math.max(reserveNotBefore - now, notBefore - now), 0);
-                    wake = wake == Long.MAX_VALUE ? next : now + Math.min(wake - now, next - now);
+                    wait = Math.min(wait, noThread ? THREAD_POLL_NANOS
+                            : Math.max(reserveNotBefore - now, notBefore - now));
                 }
-                Event e = wake == Long.MAX_VALUE ? events.take()
-                        : events.poll(Math.max(1, wake - now), TimeUnit.NANOSECONDS);
+                Event e = wait == Long.MAX_VALUE ? events.take()
+                        : events.poll(Math.max(1, wait), TimeUnit.NANOSECONDS);
                 if (e != null) {
                     handle(e);
                 }
@@ -155,12 +154,7 @@ final class SesBatchDispatch {
             Thread.currentThread().interrupt();
             interrupted();
         } catch (RuntimeException | Error e) {
-            // no call may be left waiting for a slot that will never come (it would hold its thread for good)
-            for (InFlight f : byMessage) {
-                if (f != null) {
-                    f.ticket.refuse("the batch failed: " + e);
-                }
-            }
+            refuseAll("the batch failed: " + e);
             throw e;
         }
         if (givenUp > 0) {
@@ -344,7 +338,7 @@ final class SesBatchDispatch {
      */
     private void interrupted() {
         String why = "interrupted while waiting for a rate-limit slot; nothing was sent";
-        ready.forEach(f -> f.ticket.refuse(why));
+        refuseAll(why);
         ready.clear();
         failPending(Failure.TIMEOUT, why);
         for (int k = 0; k < results.length; k++) {
@@ -354,6 +348,18 @@ final class SesBatchDispatch {
             } else if (results[k] == null) {
                 answered(k, SendResult.failed(ProviderName.SES, Failure.TIMEOUT, "interrupted while waiting for"
                         + " Amazon SES (the message may have been accepted)", true, null));
+            }
+        }
+    }
+
+    /**
+     * Refuses every call's ticket not given a slot yet, the calls still being built included: none may be left waiting
+     * for a slot that will never come (it would hold its thread for good).
+     */
+    private void refuseAll(String reason) {
+        for (InFlight f : byMessage) {
+            if (f != null) {
+                f.ticket.refuse(reason);
             }
         }
     }
