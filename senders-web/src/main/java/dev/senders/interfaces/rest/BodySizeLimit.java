@@ -31,8 +31,8 @@ public class BodySizeLimit implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
-        long limit = path.startsWith("webhooks/") ? maxWebhookBytes : maxBytes;
+        String path = request.getUriInfo().getPath();
+        long limit = path.startsWith("webhooks/") || path.startsWith("/webhooks/") ? maxWebhookBytes : maxBytes;
         if (request.getLength() > limit) {
             throw tooLarge(limit);
         }
