@@ -11,6 +11,6 @@ public class BenchApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(SendPathBench.class, BulkPathBench.class, BarePost.class, WireTimes.class);
+        return Set.of(SendPathBench.class, BulkPathBench.class, BarePost.class, WebhookFloor.class, WireTimes.class);
     }
 }

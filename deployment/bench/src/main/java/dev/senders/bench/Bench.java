@@ -65,7 +65,8 @@ import java.util.stream.IntStream;
  *   <li>verification sweep: SES calls and wall time for N pending domains, against the epic's design (batches of 10,
  *   2 calls each, a 2 s sleep after each batch), computed from its algorithm;</li>
  *   <li>webhook ingestion: signed SNS notifications per second (certificate cache warm) against a bare JAX-RS POST
- *   of the same bodies on the same instance, every notification stored once;</li>
+ *   of the same bodies on the same instance, every notification stored once, and a floor leg (4f) beside them: the
+ *   least a webhook keeping its promises does (parse, signature check, one durable statement);</li>
  *   <li>resolution cost: database work per send after warm-up, from PostgreSQL's own per-table statistics.</li>
  * </ol>
  * Run: {@code mvn -q -Pbench install -DskipTests && mvn -q -Pbench -pl deployment/bench exec:java}.
@@ -972,20 +973,25 @@ public final class Bench {
 
         post(anonymous, "api/webhooks/ses-events", warm, threads);   // warms the certificate cache and the JIT
         post(anonymous, "bench-api/echo", warm, threads);
+        post(anonymous, "bench-api/webhook-floor", warm, threads);
         // the notifications' tables (the SNS message ids, the events, the host's analytics) began empty in this run
         steadyStatistics();
         int fetchesBefore = snsHost.requests().size();
         Map<String, double[]> stagesBefore = webhookStages(node);
         double webhookSeconds = 0;
         double bareSeconds = 0;
+        double floorSeconds = 0;
         Cpu webhookCpu = new Cpu();
         Cpu bareCpu = new Cpu();
-        for (int round = 0; round < 2; round++) {   // each goes first once
+        Cpu floorCpu = new Cpu();
+        for (int round = 0; round < 2; round++) {   // the webhook first, then last
             List<String> half = measured.subList(round * n / 2, (round + 1) * n / 2);
             if (round == 0) {
                 webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
                 bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
+                floorSeconds += floorCpu.during(node, () -> post(anonymous, "bench-api/webhook-floor", half, threads));
             } else {
+                floorSeconds += floorCpu.during(node, () -> post(anonymous, "bench-api/webhook-floor", half, threads));
                 bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
                 webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
             }
@@ -997,7 +1003,14 @@ public final class Bench {
             rs.next();
             stored = rs.getLong(1);
         }
+        long floorStored;
+        try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select count(*) from bench_floor_events where sns_message_id like 'bench-measured-%'")) {
+            rs.next();
+            floorStored = rs.getLong(1);
+        }
         double webhookRate = n / webhookSeconds;
+        double floorRate = n / floorSeconds;
         double bareRate = n / bareSeconds;
         int fetches = snsHost.requests().size() - fetchesBefore;
         row(new String[]{"4. webhook ingestion (signed SNS Delivery notifications, " + threads + " clients)",
@@ -1023,6 +1036,14 @@ public final class Bench {
                         + " flight)",
                 webhookCpu.payaraMillis() / n, webhookCpu.compilerMillis() / n, webhookCpu.postgresMillis() / n,
                 bareCpu.payaraMillis() / n, bareCpu.compilerMillis() / n, bareCpu.postgresMillis() / n, threads)});
+        row(new String[]{"4f. the floor under 4: the module's parse and signature check, then the event stored with its"
+                + " SNS MessageId claimed in one autocommitted statement, nothing else (WebhookFloor)",
+                String.format(Locale.ROOT, "%.0f/s", floorRate), String.format(Locale.ROOT, "%.0f/s", bareRate),
+                ratio(floorRate / bareRate), "-",
+                String.format(Locale.ROOT, "%d notifications, %d stored; in the same rounds; CPU a request: %.2f ms"
+                        + " in Payara (%.2f of it the JIT compilers) + %.2f ms in PostgreSQL; webhook / floor: %s",
+                        n, floorStored, floorCpu.payaraMillis() / n, floorCpu.compilerMillis() / n,
+                        floorCpu.postgresMillis() / n, ratio(webhookRate / floorRate))});
         notes.add("4: each notification is a distinct SNS message (SignatureVersion 2, signed by a throw-away PKI"
                 + " whose CA the instance trusts; certificate served over TLS on 127.0.0.1) carrying an SES"
                 + " Delivery event for a message the module really sent, so each is verified, stored once, linked to"
@@ -1118,14 +1139,15 @@ public final class Bench {
             long payara = ticks(node.pid());
             long payaraSystem = systemTicks(node.pid());
             long postgres = postgresTicks();
+            Instant start = Instant.now();
             double seconds = leg.call();
             long payaraLeg = ticks(node.pid()) - payara;
             long postgresLeg = postgresTicks() - postgres;
             payaraTicks += payaraLeg;
             postgresTicks += postgresLeg;
             compilerTicks += compilerTicks(node.pid()) - compilers;
-            log(String.format(Locale.ROOT, "  leg: %.2f s, CPU %d ms in Payara (%d ms of it in the kernel), %d ms in"
-                    + " PostgreSQL", seconds, payaraLeg * 10, (systemTicks(node.pid()) - payaraSystem) * 10,
+            log(String.format(Locale.ROOT, "  leg from %s: %.2f s, CPU %d ms in Payara (%d ms of it in the kernel), %d"
+                    + " ms in PostgreSQL", start, seconds, payaraLeg * 10, (systemTicks(node.pid()) - payaraSystem) * 10,
                     postgresLeg * 10));
             return seconds;
         }
