@@ -35,10 +35,12 @@ import java.util.regex.Pattern;
  * @param signingCertUrl   where the signing certificate is
  * @param subscribeUrl     for confirmations, the URL that confirms the subscription; else null
  * @param token            for confirmations, the confirmation token; else null
+ * @param publishedAt      {@code timestamp} as an instant, read once by {@link #parse} (the verifier, the webhook and
+ *                         the store each need it)
  */
 public record SnsMessage(String type, String messageId, String topicArn, String subject, String message,
                          String timestamp, String signatureVersion, String signature, String signingCertUrl,
-                         String subscribeUrl, String token) {
+                         String subscribeUrl, String token, Instant publishedAt) {
 
     public static final String NOTIFICATION = "Notification";
     public static final String SUBSCRIPTION_CONFIRMATION = "SubscriptionConfirmation";
@@ -84,9 +86,10 @@ public record SnsMessage(String type, String messageId, String topicArn, String 
         SnsMessage m = new SnsMessage(string(json, "Type"), string(json, "MessageId"), string(json, "TopicArn"),
                 string(json, "Subject"), string(json, "Message"), string(json, "Timestamp"),
                 string(json, "SignatureVersion"), string(json, "Signature"), string(json, "SigningCertURL"),
-                string(json, "SubscribeURL"), string(json, "Token"));
+                string(json, "SubscribeURL"), string(json, "Token"), null);
         m.requireFields();
-        return m;
+        return new SnsMessage(m.type, m.messageId, m.topicArn, m.subject, m.message, m.timestamp, m.signatureVersion,
+                m.signature, m.signingCertUrl, m.subscribeUrl, m.token, instant(m.timestamp));
     }
 
     private void requireFields() {
@@ -110,7 +113,6 @@ public record SnsMessage(String type, String messageId, String topicArn, String 
         if (!TOPIC_ARN.matcher(topicArn).matches()) {
             throw SnsRejected.malformed("TopicArn is not an SNS topic ARN");
         }
-        publishedAt();
     }
 
     private static void require(String field, String value) {
@@ -126,7 +128,7 @@ public record SnsMessage(String type, String messageId, String topicArn, String 
     }
 
     /** The Timestamp as an instant. */
-    public Instant publishedAt() {
+    private static Instant instant(String timestamp) {
         try {
             return Instant.parse(timestamp);
         } catch (DateTimeParseException e) {

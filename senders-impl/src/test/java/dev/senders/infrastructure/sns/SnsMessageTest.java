@@ -2,6 +2,8 @@ package dev.senders.infrastructure.sns;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +24,7 @@ class SnsMessageTest {
                 + "Type\nNotification\n");
         assertThat(m.region()).isEqualTo("us-east-2");
         assertThat(m.snsHost()).isEqualTo("sns.us-east-2.amazonaws.com");
+        assertThat(m.publishedAt()).isEqualTo(Instant.parse("2024-01-02T03:04:05Z"));
     }
 
     @Test
