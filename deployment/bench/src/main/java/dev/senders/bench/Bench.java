@@ -80,7 +80,8 @@ import java.util.stream.IntStream;
  * {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1), {@code bench.bulk.leg-seconds} (20),
  * {@code bench.latency.count} (4000), {@code bench.latency.warm} (640), {@code bench.batch.count} (2000),
  * {@code bench.quotas} (50,200,500), {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
- * (400: figure 4's warm-up notifications), {@code bench.quota.warm} (150: items a campaign of figure 15.6's warm-up
+ * (400: figure 4's warm-up notifications), {@code bench.floor.path} (bench-api/webhook-floor: where figure 4's floor
+ * leg posts; bench-servlet/webhook-floor for the same floor as a plain servlet), {@code bench.quota.warm} (150: items a campaign of figure 15.6's warm-up
  * at the highest quota), {@code bench.jvm.extra}
  * (more JVM options for each Payara Micro, such as a profiler's);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
@@ -148,6 +149,8 @@ public final class Bench {
 
     /** Figure 4's warm-up notifications (and as many bare POSTs) before the measured ones. */
     private static final int WEBHOOK_WARM = Integer.getInteger("bench.webhook.warm", 400);
+    /** Where figure 4's floor leg posts: the JAX-RS resource, or the same floor as a plain servlet. */
+    private static final String FLOOR_PATH = System.getProperty("bench.floor.path", "bench-api/webhook-floor");
     private final List<String[]> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -973,7 +976,7 @@ public final class Bench {
 
         post(anonymous, "api/webhooks/ses-events", warm, threads);   // warms the certificate cache and the JIT
         post(anonymous, "bench-api/echo", warm, threads);
-        post(anonymous, "bench-api/webhook-floor", warm, threads);
+        post(anonymous, FLOOR_PATH, warm, threads);
         // the notifications' tables (the SNS message ids, the events, the host's analytics) began empty in this run
         steadyStatistics();
         int fetchesBefore = snsHost.requests().size();
@@ -989,9 +992,9 @@ public final class Bench {
             if (round == 0) {
                 webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
                 bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
-                floorSeconds += floorCpu.during(node, () -> post(anonymous, "bench-api/webhook-floor", half, threads));
+                floorSeconds += floorCpu.during(node, () -> post(anonymous, FLOOR_PATH, half, threads));
             } else {
-                floorSeconds += floorCpu.during(node, () -> post(anonymous, "bench-api/webhook-floor", half, threads));
+                floorSeconds += floorCpu.during(node, () -> post(anonymous, FLOOR_PATH, half, threads));
                 bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
                 webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
             }
@@ -1037,7 +1040,7 @@ public final class Bench {
                 webhookCpu.payaraMillis() / n, webhookCpu.compilerMillis() / n, webhookCpu.postgresMillis() / n,
                 bareCpu.payaraMillis() / n, bareCpu.compilerMillis() / n, bareCpu.postgresMillis() / n, threads)});
         row(new String[]{"4f. the floor under 4: the module's parse and signature check, then the event stored with its"
-                + " SNS MessageId claimed in one autocommitted statement, nothing else (WebhookFloor)",
+                + " SNS MessageId claimed in one autocommitted statement, nothing else (WebhookFloor, /" + FLOOR_PATH + ")",
                 String.format(Locale.ROOT, "%.0f/s", floorRate), String.format(Locale.ROOT, "%.0f/s", bareRate),
                 ratio(floorRate / bareRate), "-",
                 String.format(Locale.ROOT, "%d notifications, %d stored; in the same rounds; CPU a request: %.2f ms"
