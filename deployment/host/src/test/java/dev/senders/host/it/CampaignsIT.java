@@ -221,8 +221,10 @@ class CampaignsIT {
         assertThat(at).hasSize(30);
         double perSecond = (at.size() - 1) / ((at.get(at.size() - 1) - at.get(0)) / 1e9);
         System.out.printf("[CampaignsIT] one organization alone: %.2f/s of %.2f/s%n", perSecond, SES_RATE);
-        // its share (80%) would be 10.86 a second; alone it may use the whole 13.58
-        assertThat(perSecond).as("sends a second").isGreaterThan(SES_RATE * 0.9);
+        // its share (80%) would be 10.86 a second, never more: its turns are 1/10.86 s apart; alone it may use the
+        // whole 13.58. Well above the share, with room for a late request or a slot given up on a busy machine (each
+        // costs 74 ms of the run's 2.1 s: at 12.05 a second in one CI run)
+        assertThat(perSecond).as("sends a second").isGreaterThan(SES_RATE * 0.8 * 1.05);
         assertThat(maxInAnySecond(at)).isLessThanOrEqualTo((int) SesStub.DEFAULT_MAX_SEND_RATE);
     }
 
