@@ -25,7 +25,7 @@ public class WebhookFloorServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String body = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        floor.receive(request.getHeader("x-amz-sns-message-type"), body);
+        floor.store(request.getHeader("x-amz-sns-message-type"), body);
         response.setStatus(200);
     }
 }
