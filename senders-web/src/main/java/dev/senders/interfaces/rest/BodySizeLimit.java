@@ -1,6 +1,5 @@
 package dev.senders.interfaces.rest;
 
-import dev.senders.application.error.SendersProblem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -14,8 +13,9 @@ import java.io.InputStream;
 
 /**
  * Refuses bodies over {@code senders.api.max-body-bytes} (default 64 KiB) with 413, before anything parses them:
- * at once when Content-Length says so, and while reading when the body is chunked. The SNS webhook takes up to
- * {@code senders.api.max-webhook-body-bytes} (default 320 KiB: an SNS message may be 256 KB).
+ * at once when Content-Length says so, and while reading when the body is chunked. The Resend webhook takes up to
+ * {@code senders.api.max-webhook-body-bytes} (default 320 KiB), as the SNS webhook ({@code SesEventsServlet}, outside
+ * JAX-RS) does.
  */
 @Provider
 @PreMatching
@@ -34,16 +34,11 @@ public class BodySizeLimit implements ContainerRequestFilter {
         String path = request.getUriInfo().getPath();
         long limit = path.startsWith("webhooks/") || path.startsWith("/webhooks/") ? maxWebhookBytes : maxBytes;
         if (request.getLength() > limit) {
-            throw tooLarge(limit);
+            throw Problems.tooLarge(limit);
         }
         if (request.hasEntity()) {
             request.setEntityStream(new Limited(request.getEntityStream(), limit));
         }
-    }
-
-    private SendersProblem tooLarge(long maxBytes) {
-        return new SendersProblem(413, "payload-too-large", "Payload Too Large",
-                "The request body is larger than " + maxBytes + " bytes");
     }
 
     private final class Limited extends FilterInputStream {
@@ -60,7 +55,7 @@ public class BodySizeLimit implements ContainerRequestFilter {
         public int read() throws IOException {
             int b = super.read();
             if (b >= 0 && --remaining < 0) {
-                throw tooLarge(limit);
+                throw Problems.tooLarge(limit);
             }
             return b;
         }
@@ -69,7 +64,7 @@ public class BodySizeLimit implements ContainerRequestFilter {
         public int read(byte[] buffer, int offset, int length) throws IOException {
             int n = super.read(buffer, offset, length);
             if (n > 0 && (remaining -= n) < 0) {
-                throw tooLarge(limit);
+                throw Problems.tooLarge(limit);
             }
             return n;
         }

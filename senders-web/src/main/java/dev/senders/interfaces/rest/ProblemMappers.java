@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,16 +35,7 @@ public final class ProblemMappers {
         public Response toResponse(SendersProblem p) {
             Response.ResponseBuilder response = Response.fromResponse(Problems.response(p.status(),
                     Problems.body(p.status(), p.type(), p.title(), p.detail(), path(uri), p.field(), p.reason())));
-            if (p.status() == 401) {
-                response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"senders\"");
-            }
-            if (p.retryAfterSeconds() != null) {
-                response.header(HttpHeaders.RETRY_AFTER, String.valueOf(p.retryAfterSeconds()));
-            }
-            if (p.status() == 413) {
-                // the rest of the body is never read: end the connection rather than leave the client waiting
-                response.header("Connection", "close");
-            }
+            Problems.headersOf(p).forEach(response::header);
             return response.build();
         }
     }
@@ -103,10 +93,7 @@ public final class ProblemMappers {
             if (e instanceof JsonException) {
                 return new JsonInputMapper().toResponse(new JsonbException(e.getMessage(), e));
             }
-            String incident = UUID.randomUUID().toString();
-            LOG.log(Level.SEVERE, "Senders API: unexpected failure, incident " + incident, e);
-            return Problems.response(500, Problems.body(500, "internal", "Internal Server Error",
-                    "The server could not complete the request (incident " + incident + ")", path(uri), null, null));
+            return Problems.response(500, Problems.unexpected(e, path(uri)));
         }
     }
 }

@@ -72,7 +72,6 @@ public class SendersApplication extends Application {
                 SenderResource.class,
                 AccountResource.class,
                 AdminResource.class,
-                WebhookResource.class,
                 ResendWebhookResource.class,
                 ReputationResource.class,
                 SuppressionResource.class,

@@ -24,16 +24,13 @@ public class ProblemErrorServlet extends HttpServlet {
             case 413 -> "The request body is too large";
             default -> Problems.titleFor(status);
         };
-        resp.setStatus(status);
-        resp.setContentType(Problems.MEDIA_TYPE);
-        resp.setCharacterEncoding("UTF-8");
         String type = switch (status) {
             case 401 -> "unauthenticated";
             case 403 -> "forbidden";
             case 413 -> "payload-too-large";
             default -> "http-" + status;
         };
-        resp.getWriter().write(Problems.body(status, type, Problems.titleFor(status), detail,
-                uri == null ? null : uri.toString(), null, null).toString());
+        ProblemResponses.write(resp, status, Problems.body(status, type, Problems.titleFor(status), detail,
+                uri == null ? null : uri.toString(), null, null));
     }
 }

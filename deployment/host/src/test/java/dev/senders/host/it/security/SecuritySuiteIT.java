@@ -486,6 +486,7 @@ class SecuritySuiteIT {
         String huge = "huge bodies (413 before parsing)";
         String contentType = "wrong content types";
         String params = "hostile query parameters and path ids";
+        String methods = "methods a resource does not take";
         String big = "{\"emailAddress\":\"" + "a".repeat(200_000) + "@shop.com\"}";
         List<Hostile> c = new ArrayList<>();
         // IDN homographs and mixed scripts
@@ -650,6 +651,10 @@ class SecuritySuiteIT {
                 null));
         c.add(raw(huge, "webhook, 400 KB (limit 320 KB)", "POST", WEBHOOK, "text/plain; charset=UTF-8",
                 "{\"Type\":\"Notification\",\"Message\":\"" + "x".repeat(400_000) + "\"}", 413));
+        String hugeNotification = "{\"Type\":\"Notification\",\"Message\":\"" + "x".repeat(400_000) + "\"}";
+        c.add(new Hostile(huge, "webhook, 400 KB chunked (no Content-Length)", "POST", WEBHOOK,
+                "text/plain; charset=UTF-8", () -> HttpRequest.BodyPublishers.ofInputStream(() ->
+                new ByteArrayInputStream(hugeNotification.getBytes(StandardCharsets.UTF_8))), 413, null));
         c.add(raw(huge, "Resend webhook, 400 KB (limit 320 KB)", "POST", RESEND_WEBHOOK, "application/json",
                 "{\"type\":\"email.bounced\",\"data\":\"" + "x".repeat(400_000) + "\"}", 413));
         // wrong content types
@@ -678,6 +683,10 @@ class SecuritySuiteIT {
                 + "/restart-verification", "application/x-www-form-urlencoded", "a=b", 415));
         c.add(raw(actions, "start a campaign as text/plain", "POST", "host-api/campaigns/1/start", "text/plain", "x",
                 415));
+        // methods the SNS webhook (a servlet of its own, outside JAX-RS) does not take
+        c.add(raw(methods, "webhook GET", "GET", WEBHOOK, null, null, 405));
+        c.add(raw(methods, "sender list PUT (JAX-RS)", "PUT", "api/senders", "application/json", "{}", 405));
+        c.add(raw(methods, "webhook PUT", "PUT", WEBHOOK, "text/plain; charset=UTF-8", "{}", 405));
         // query parameters and ids
         c.add(raw(params, "size 1000", "GET", "api/senders?size=1000", null, null, 400));
         c.add(raw(params, "size 0", "GET", "api/senders?size=0", null, null, 400));
