@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Figure 4's floor ({@link WebhookFloor}) as a plain servlet, without JAX-RS: with
- * {@code -Dbench.floor.path=bench-servlet/webhook-floor} the floor leg posts here, so that a run shows what JAX-RS
- * costs a notification on this server (the webhook and the bare POST are JAX-RS resources).
+ * Figure 4's floor ({@link WebhookFloor}) as a plain servlet, as the SNS webhook is: the floor leg posts here unless
+ * {@code -Dbench.floor.path=bench-api/webhook-floor} posts it to the same floor as a JAX-RS resource, which shows
+ * what JAX-RS costs a notification on this server.
  *
  * <p>Benchmark-only: this WAR is built only in the {@code bench} profile.
  */

@@ -40,6 +40,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,7 @@ import java.util.stream.IntStream;
  *   <li>verification sweep: SES calls and wall time for N pending domains, against the epic's design (batches of 10,
  *   2 calls each, a 2 s sleep after each batch), computed from its algorithm;</li>
  *   <li>webhook ingestion: signed SNS notifications per second (certificate cache warm) against a bare JAX-RS POST
- *   of the same bodies on the same instance, every notification stored once, and a floor leg (4f) beside them: the
+ *   of the same bodies on the same instance, and against a bare servlet POST (the webhook is a servlet), every notification stored once, and a floor leg (4f) beside them: the
  *   least a webhook keeping its promises does (parse, signature check, one durable statement);</li>
  *   <li>resolution cost: database work per send after warm-up, from PostgreSQL's own per-table statistics.</li>
  * </ol>
@@ -80,8 +81,9 @@ import java.util.stream.IntStream;
  * {@code bench.bulk.count} (6000), {@code bench.bulk.callers} (1), {@code bench.bulk.leg-seconds} (20),
  * {@code bench.latency.count} (4000), {@code bench.latency.warm} (640), {@code bench.batch.count} (2000),
  * {@code bench.quotas} (50,200,500), {@code bench.quota.seconds} (17), {@code bench.webhook.warm}
- * (400: figure 4's warm-up notifications), {@code bench.floor.path} (bench-api/webhook-floor: where figure 4's floor
- * leg posts; bench-servlet/webhook-floor for the same floor as a plain servlet), {@code bench.quota.warm} (150: items a campaign of figure 15.6's warm-up
+ * (400: figure 4's warm-up notifications), {@code bench.floor.path} (bench-servlet/webhook-floor: where figure 4's
+ * floor leg posts; bench-api/webhook-floor for the same floor as a JAX-RS resource), {@code bench.quota.warm} (150: items
+ * a campaign of figure 15.6's warm-up
  * at the highest quota), {@code bench.jvm.extra}
  * (more JVM options for each Payara Micro, such as a profiler's);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
@@ -149,8 +151,11 @@ public final class Bench {
 
     /** Figure 4's warm-up notifications (and as many bare POSTs) before the measured ones. */
     private static final int WEBHOOK_WARM = Integer.getInteger("bench.webhook.warm", 400);
-    /** Where figure 4's floor leg posts: the JAX-RS resource, or the same floor as a plain servlet. */
-    private static final String FLOOR_PATH = System.getProperty("bench.floor.path", "bench-api/webhook-floor");
+    /**
+     * Where figure 4's floor leg posts: a plain servlet, as the webhook is, or the same floor as a JAX-RS resource
+     * (bench-api/webhook-floor).
+     */
+    private static final String FLOOR_PATH = System.getProperty("bench.floor.path", "bench-servlet/webhook-floor");
     private final List<String[]> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -974,31 +979,36 @@ public final class Bench {
         List<String> warm = notifications(sends.subList(0, WEBHOOK_WARM), "warm");
         List<String> measured = notifications(sends.subList(WEBHOOK_WARM, WEBHOOK_WARM + n), "measured");
 
-        post(anonymous, "api/webhooks/ses-events", warm, threads);   // warms the certificate cache and the JIT
-        post(anonymous, "bench-api/echo", warm, threads);
-        post(anonymous, FLOOR_PATH, warm, threads);
+        // the legs of each round: the webhook, the two bare POSTs (the JAX-RS one, and a plain servlet, as the
+        // webhook now is) and the floor; the same order in the first round, the reverse in the second
+        WebhookLeg webhook = new WebhookLeg("api/webhooks/ses-events");
+        WebhookLeg bare = new WebhookLeg("bench-api/echo");
+        WebhookLeg bareServlet = new WebhookLeg("bench-servlet/echo");
+        WebhookLeg floor = new WebhookLeg(FLOOR_PATH);
+        List<WebhookLeg> legs = List.of(webhook, bare, bareServlet, floor);
+        for (WebhookLeg leg : legs) {
+            post(anonymous, leg.path, warm, threads);   // warms the certificate cache and the JIT
+        }
         // the notifications' tables (the SNS message ids, the events, the host's analytics) began empty in this run
         steadyStatistics();
         int fetchesBefore = snsHost.requests().size();
         Map<String, double[]> stagesBefore = webhookStages(node);
-        double webhookSeconds = 0;
-        double bareSeconds = 0;
-        double floorSeconds = 0;
-        Cpu webhookCpu = new Cpu();
-        Cpu bareCpu = new Cpu();
-        Cpu floorCpu = new Cpu();
         for (int round = 0; round < 2; round++) {   // the webhook first, then last
             List<String> half = measured.subList(round * n / 2, (round + 1) * n / 2);
-            if (round == 0) {
-                webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
-                bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
-                floorSeconds += floorCpu.during(node, () -> post(anonymous, FLOOR_PATH, half, threads));
-            } else {
-                floorSeconds += floorCpu.during(node, () -> post(anonymous, FLOOR_PATH, half, threads));
-                bareSeconds += bareCpu.during(node, () -> post(anonymous, "bench-api/echo", half, threads));
-                webhookSeconds += webhookCpu.during(node, () -> post(anonymous, "api/webhooks/ses-events", half, threads));
+            List<WebhookLeg> order = new ArrayList<>(legs);
+            if (round == 1) {
+                Collections.reverse(order);
+            }
+            for (WebhookLeg leg : order) {
+                leg.seconds += leg.cpu.during(node, () -> post(anonymous, leg.path, half, threads));
             }
         }
+        double webhookSeconds = webhook.seconds;
+        double bareSeconds = bare.seconds;
+        double floorSeconds = floor.seconds;
+        Cpu webhookCpu = webhook.cpu;
+        Cpu bareCpu = bare.cpu;
+        Cpu floorCpu = floor.cpu;
         Map<String, double[]> stagesAfter = webhookStages(node);
         long stored;
         try (Connection c = db(); var s = c.createStatement(); ResultSet rs = s.executeQuery(
@@ -1047,6 +1057,15 @@ public final class Bench {
                         + " in Payara (%.2f of it the JIT compilers) + %.2f ms in PostgreSQL; webhook / floor: %s",
                         n, floorStored, floorCpu.payaraMillis() / n, floorCpu.compilerMillis() / n,
                         floorCpu.postgresMillis() / n, ratio(webhookRate / floorRate))});
+        double servletRate = n / bareServlet.seconds;
+        row(new String[]{"4s. 4 and 4f against a bare POST that is a plain servlet, as the webhook is (/"
+                + bareServlet.path + "), the least any POST of these bodies costs here",
+                String.format(Locale.ROOT, "%.0f/s", webhookRate), String.format(Locale.ROOT, "%.0f/s", servletRate),
+                ratio(webhookRate / servletRate), "-",
+                String.format(Locale.ROOT, "in the same rounds; floor / this bare POST: %s; CPU a request: %.2f ms in"
+                        + " Payara (%.2f of it the JIT compilers); the JAX-RS bare POST of 4 is %s of this one",
+                        ratio(floorRate / servletRate), bareServlet.cpu.payaraMillis() / n,
+                        bareServlet.cpu.compilerMillis() / n, ratio(bareRate / servletRate))});
         notes.add("4: each notification is a distinct SNS message (SignatureVersion 2, signed by a throw-away PKI"
                 + " whose CA the instance trusts; certificate served over TLS on 127.0.0.1) carrying an SES"
                 + " Delivery event for a message the module really sent, so each is verified, stored once, linked to"
@@ -1132,6 +1151,17 @@ public final class Bench {
     }
 
     /** CPU time of the Payara process and of the database's backends (from /proc), summed over measured legs. */
+    /** One leg of figure 4's rounds: where it posts, its time and its CPU. */
+    private final class WebhookLeg {
+        final String path;
+        final Cpu cpu = new Cpu();
+        double seconds;
+
+        WebhookLeg(String path) {
+            this.path = path;
+        }
+    }
+
     private final class Cpu {
         private long payaraTicks;
         private long postgresTicks;
