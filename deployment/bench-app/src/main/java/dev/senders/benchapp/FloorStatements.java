@@ -6,7 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * The floors' database work ({@link FloorSends}, {@link WebhookFloor}): one autocommitted statement on the module's
+ * The floors' database work ({@link FloorSends}, {@link WebhookFloorStore}): one autocommitted statement on the module's
  * own data source and pool, and their tables made once.
  *
  * <p>Benchmark-only: this WAR is built only in the {@code bench} profile.

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Figure 4's floor ({@link WebhookFloor}) as a plain servlet, as the SNS webhook is: the floor leg posts here unless
+ * Figure 4's floor ({@link WebhookFloorStore}) as a plain servlet, as the SNS webhook is: the floor leg posts here unless
  * {@code -Dbench.floor.path=bench-api/webhook-floor} posts it to the same floor as a JAX-RS resource, which shows
  * what JAX-RS costs a notification on this server.
  *
@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 public class WebhookFloorServlet extends HttpServlet {
 
     @Inject
-    WebhookFloor floor;
+    WebhookFloorStore floor;
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -1050,7 +1050,7 @@ public final class Bench {
                 webhookCpu.payaraMillis() / n, webhookCpu.compilerMillis() / n, webhookCpu.postgresMillis() / n,
                 bareCpu.payaraMillis() / n, bareCpu.compilerMillis() / n, bareCpu.postgresMillis() / n, threads)});
         row(new String[]{"4f. the floor under 4: the module's parse and signature check, then the event stored with its"
-                + " SNS MessageId claimed in one autocommitted statement, nothing else (WebhookFloor, /" + FLOOR_PATH + ")",
+                + " SNS MessageId claimed in one autocommitted statement, nothing else (WebhookFloorStore, /" + FLOOR_PATH + ")",
                 String.format(Locale.ROOT, "%.0f/s", floorRate), String.format(Locale.ROOT, "%.0f/s", bareRate),
                 ratio(floorRate / bareRate), "-",
                 String.format(Locale.ROOT, "%d notifications, %d stored; in the same rounds; CPU a request: %.2f ms"
