@@ -200,6 +200,23 @@ class EventsIT {
     }
 
     @Test
+    void theWebhookTakesOnlyPostAndAnswersInJson() {
+        Api.Reply get = anonymous.send(anonymous.request(WEBHOOK).GET());
+        assertThat(get.status()).as(get.toString()).isEqualTo(405);
+        assertThat(get.header("Allow")).isEqualTo("POST");
+        assertThat(get.contentType()).startsWith("application/problem+json");
+        assertThat(get.json().getString("instance")).isEqualTo("/" + WEBHOOK);
+        assertThat(get.header("Cache-Control")).as("the API's headers on the webhook too").isEqualTo("no-store");
+
+        SnsMessage m = SnsFixtures.notification(delivery("m-" + tag, "a@b-" + tag + ".net"));
+        Api.Reply accepted = post(m);
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+        assertThat(accepted.contentType()).startsWith("application/json");
+        assertThat(accepted.json().getString("outcome")).isEqualTo("accepted");
+        assertThat(post(m).json().getString("outcome")).isEqualTo("duplicate");
+    }
+
+    @Test
     void anOldMessageIsRefusedWith400() {
         SnsMessage old = SnsFixtures.notification(delivery("m-" + tag, "a@b-" + tag + ".net"))
                 .with(m -> m.timestamp = Instant.now().minus(Duration.ofMinutes(61)).toString());
