@@ -67,17 +67,24 @@ public class SesEventsServlet extends HttpServlet {
         }
     }
 
-    /** The body as UTF-8, at most {@link #maxBytes} of it: a longer one is refused (413) without reading on. */
-    private String body(HttpServletRequest request) throws IOException {
+    /**
+     * The body as UTF-8, at most {@link #maxBytes} of it: a longer one is refused (413) without reading on, one that
+     * cannot be read (400) as well.
+     */
+    private String body(HttpServletRequest request) {
         if (request.getContentLengthLong() > maxBytes) {
             throw Problems.tooLarge(maxBytes);
         }
+        byte[] bytes;
         try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw Problems.tooLarge(maxBytes);
-            }
-            return new String(bytes, StandardCharsets.UTF_8);
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException e) {
+            // a broken chunked encoding, or a client gone mid-body: nothing was parsed or stored
+            throw new SendersProblem(400, "unreadable-body", "Bad Request", "The request body could not be read");
         }
+        if (bytes.length > maxBytes) {
+            throw Problems.tooLarge(maxBytes);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

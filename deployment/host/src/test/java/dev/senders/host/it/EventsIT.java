@@ -217,6 +217,33 @@ class EventsIT {
     }
 
     @Test
+    void aDeliveryCutOffMidBodyStoresAndClaimsNothingSoItsRetryIsAccepted() throws Exception {
+        SnsMessage m = SnsFixtures.notification(delivery("m-" + tag, "a@b-" + tag + ".net"));
+        byte[] whole = m.body(pki).getBytes(StandardCharsets.UTF_8);
+        String reply;
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST " + base.getPath() + WEBHOOK + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+                    + "Content-Type: text/plain; charset=UTF-8\r\nx-amz-sns-message-type: Notification\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + Integer.toHexString(whole.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(whole, 0, whole.length / 2);   // half of the chunk it announced, then the client is gone
+            out.flush();
+            socket.shutdownOutput();
+            reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        // the server answers a client that is gone with nothing, or with a refusal; never as if it were stored
+        assertThat(reply).satisfiesAnyOf(r -> assertThat(r).isEmpty(), r -> assertThat(r).startsWith("HTTP/1.1 4"));
+        assertThat(storedMessages(m.messageId)).isZero();
+        // and nothing of it was claimed: SNS's retry of the same message is stored, not taken for a duplicate
+        Api.Reply retry = post(m);
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(200);
+        assertThat(retry.json().getString("outcome")).isEqualTo("accepted");
+        assertThat(storedMessages(m.messageId)).isEqualTo(1);
+    }
+
+    @Test
     void anOldMessageIsRefusedWith400() {
         SnsMessage old = SnsFixtures.notification(delivery("m-" + tag, "a@b-" + tag + ".net"))
                 .with(m -> m.timestamp = Instant.now().minus(Duration.ofMinutes(61)).toString());
