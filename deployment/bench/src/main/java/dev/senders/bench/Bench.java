@@ -66,8 +66,9 @@ import java.util.stream.IntStream;
  *   <li>verification sweep: SES calls and wall time for N pending domains, against the epic's design (batches of 10,
  *   2 calls each, a 2 s sleep after each batch), computed from its algorithm;</li>
  *   <li>webhook ingestion: signed SNS notifications per second (certificate cache warm) against a bare JAX-RS POST
- *   of the same bodies on the same instance, and against a bare servlet POST (the webhook is a servlet), every notification stored once, and a floor leg (4f) beside them: the
- *   least a webhook keeping its promises does (parse, signature check, one durable statement);</li>
+ *   of the same bodies on the same instance, and against a bare servlet POST (the webhook is a servlet), every
+ *   notification stored once, and a floor leg (4f) beside them: the least a webhook keeping its promises does
+ *   (parse, signature check, one durable statement);</li>
  *   <li>resolution cost: database work per send after warm-up, from PostgreSQL's own per-table statistics.</li>
  * </ol>
  * Run: {@code mvn -q -Pbench install -DskipTests && mvn -q -Pbench -pl deployment/bench exec:java}.
@@ -1069,8 +1070,9 @@ public final class Bench {
         notes.add("4: each notification is a distinct SNS message (SignatureVersion 2, signed by a throw-away PKI"
                 + " whose CA the instance trusts; certificate served over TLS on 127.0.0.1) carrying an SES"
                 + " Delivery event for a message the module really sent, so each is verified, stored once, linked to"
-                + " its send, and fired to the host as a CDI event. Both runs post the same bodies' kind with "
-                + threads + " concurrent HTTP/1.1 clients, alternating which goes first.");
+                + " its send, and fired to the host as a CDI event. Every leg (the webhook, the two bare POSTs, the floor)"
+                + " posts the same kind of bodies with " + threads + " concurrent HTTP/1.1 clients, in one order in the"
+                + " first round and the reverse in the second.");
     }
 
     /** Up to {@code limit} SES sends of the module ("messageId recipient"), for notifications to report on. */
@@ -1150,7 +1152,6 @@ public final class Bench {
         return stages;
     }
 
-    /** CPU time of the Payara process and of the database's backends (from /proc), summed over measured legs. */
     /** One leg of figure 4's rounds: where it posts, its time and its CPU. */
     private final class WebhookLeg {
         final String path;
@@ -1162,6 +1163,7 @@ public final class Bench {
         }
     }
 
+    /** CPU time of the Payara process and of the database's backends (from /proc), summed over measured legs. */
     private final class Cpu {
         private long payaraTicks;
         private long postgresTicks;
