@@ -41,7 +41,7 @@ public class WebhookFloorStore {
     @Inject
     SnsVerifier verifier;
 
-    /** Verifies and stores one notification . */
+    /** Verifies and stores one notification. */
     public void store(String type, String body) {
         SnsMessage message = verifier.verify(type, SnsMessage.parse(body));
         SesNotification notification = SesNotification.parse(message.message(), message.publishedAt());
