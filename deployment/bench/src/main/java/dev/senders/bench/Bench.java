@@ -86,7 +86,8 @@ import java.util.stream.IntStream;
  * floor leg posts; bench-api/webhook-floor for the same floor as a JAX-RS resource), {@code bench.quota.warm} (150: items
  * a campaign of figure 15.6's warm-up
  * at the highest quota), {@code bench.jvm.extra}
- * (more JVM options for each Payara Micro, such as a profiler's);
+ * (more JVM options for each Payara Micro, such as a profiler's), {@code bench.cluster.fork} (true: phase 2 runs in a
+ * JVM of its own with ZGC, {@link ClusterPhaseJvm}), {@code bench.cluster.jvm} (that JVM's options);
  * {@code SENDERS_BENCH_DB_URL} / {@code _USER} / {@code _PASSWORD} name a PostgreSQL database to use (its public
  * schema is emptied), else an embedded PostgreSQL is started.
  */
@@ -200,9 +201,18 @@ public final class Bench {
             phaseOne();
         }
         if (phases.contains("2")) {
-            phaseTwo();
+            if (ClusterPhaseJvm.wanted()) {
+                ClusterPhaseJvm.run(work, rows, notes);
+            } else {
+                phaseTwo();
+            }
         }
-        printTable(Duration.ofNanos(System.nanoTime() - started));
+        String results = System.getProperty(ClusterPhaseJvm.RESULTS_PROPERTY);
+        if (results != null) {
+            ClusterPhaseJvm.write(Path.of(results), rows, notes);
+        } else {
+            printTable(Duration.ofNanos(System.nanoTime() - started));
+        }
     }
 
     private void phaseOne() throws Exception {
