@@ -1726,7 +1726,7 @@ public final class Bench {
                         String.format(Locale.ROOT, "MaxSendRate %.0f/s", quota), ratio(ratio),
                         ">= 0.95, 0 throttled",
                         String.format(Locale.ROOT, "%s%.2f ms CPU a message (Payara %.2f + PostgreSQL %.2f; the stub,"
-                                        + " in the bench JVM, %.2f); vs the enforced %.1f/s: %.3f; %d throttled; max %d"
+                                        + " in phase 2's bench JVM, %.2f); vs the enforced %.1f/s: %.3f; %d throttled; max %d"
                                         + " in any 1 s; %d sends, %d items each, %.1f s start to 'sent'; %.0f slots given"
                                         + " up for lateness%s",
                                 met ? "" : "SHORT of the target; ",

@@ -19,9 +19,9 @@ import java.util.Set;
  * Why. The SES stub runs in the bench's JVM, and in phase 2 it stands in for a service on other machines that counts
  * every request against MaxSendRate as it arrives. Under G1, the bench JVM's young collections stopped it for 47-77 ms
  * on this machine (the two instances kept the cores busy; the stub retains every request it took). The requests that
- * arrived on time during such a pause reached the stub's handler together as it ended, and the stub's sliding second
- * then held more than MaxSendRate about one second later: each throttle of figure 15.6 at 200 and 500 a second came
- * one second after such a pause (the bench JVM's GC log beside the stub's throttle times), while on the loopback no
+ * arrived on time during such a pause reached the stub's handler together as it ended, and the sliding second that
+ * began with them held more than MaxSendRate: in a run of figure 15.6 with the bench JVM's GC log, both bursts of
+ * throttles (at 200 and at 500 a second) began about one second after such a pause ended, while on the loopback no
  * second held more than the quota. ZGC does not stop the stub for longer than a millisecond.
  * <p>
  * Why only phase 2. Phase 1's ratios compare the module, in Payara, with bare loops in the bench JVM (15.2, 15.3);
