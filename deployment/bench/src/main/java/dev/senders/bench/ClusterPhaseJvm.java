@@ -18,11 +18,12 @@ import java.util.Set;
  * <p>
  * Why. The SES stub runs in the bench's JVM, and in phase 2 it stands in for a service on other machines that counts
  * every request against MaxSendRate as it arrives. Under G1, the bench JVM's young collections stopped it for 47-77 ms
- * on this machine (the two instances kept the cores busy; the stub retains every request it took). The requests that
+ * on this machine, with the two instances keeping the cores busy. The requests that
  * arrived on time during such a pause reached the stub's handler together as it ended, and the sliding second that
  * began with them held more than MaxSendRate: in a run of figure 15.6 with the bench JVM's GC log, both bursts of
  * throttles (at 200 and at 500 a second) began about one second after such a pause ended, while on the loopback no
- * second held more than the quota. ZGC does not stop the stub for longer than a millisecond.
+ * second held more than the quota. ZGC does not stop the stub for longer than a millisecond; the CPU scheduler of a
+ * busy machine still can (docs/benchmarks.md, "Pauses and throttles at production quotas").
  * <p>
  * Why only phase 2. Phase 1's ratios compare the module, in Payara, with bare loops in the bench JVM (15.2, 15.3);
  * another collector there would change their baselines. Phase 2's figures are measured against the stub's quota, the
