@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,9 +37,7 @@ class SendClaimsLockOrderTest {
         application = "claims-" + UUID.randomUUID();
         PGSimpleDataSource named = db.simple();
         named.setApplicationName(application);
-        claims = new SendClaims();
-        claims.dataSource = named;
-        claims.lease = Duration.ofMinutes(2);
+        claims = TestClaims.on(named);
     }
 
     @AfterAll

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +24,7 @@ class SendClaimsUnsubscribeTest {
     @BeforeAll
     static void start() {
         db = TestDatabase.start();
-        claims = new SendClaims();
-        claims.dataSource = db.simple();
-        claims.lease = Duration.ofMinutes(2);
+        claims = TestClaims.on(db.simple());
     }
 
     @AfterAll
