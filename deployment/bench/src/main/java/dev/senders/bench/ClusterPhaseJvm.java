@@ -1,5 +1,12 @@
 package dev.senders.bench;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -30,16 +37,13 @@ import java.util.Set;
  * database's counters and the wall clock, none against a loop of the bench's JVM.
  * <p>
  * {@code -Dbench.cluster.jvm} replaces the JVM options ({@value #DEFAULT_OPTIONS}); {@code -Dbench.cluster.fork=false}
- * runs phase 2 in the bench's JVM, as before. The table rows and notes come back through a file, one per line.
+ * runs phase 2 in the bench's JVM, as before. The table rows and notes come back through a JSON file.
  */
 final class ClusterPhaseJvm {
 
     static final String DEFAULT_OPTIONS = "-XX:+UseZGC -Xmx2g";
     /** Set in the child: where it writes its rows and notes instead of printing the table. */
     static final String RESULTS_PROPERTY = "bench.cluster.results";
-
-    private static final String ROW = "row\t";
-    private static final String NOTE = "note\t";
 
     private ClusterPhaseJvm() {
     }
@@ -55,7 +59,7 @@ final class ClusterPhaseJvm {
      * adds its rows and notes to {@code rows} and {@code notes}.
      */
     static void run(Path work, List<String[]> rows, List<String> notes) throws IOException, InterruptedException {
-        Path results = work.resolve("cluster-phase.results");
+        Path results = work.resolve("cluster-phase.json");
         Files.deleteIfExists(results);
         String options = System.getProperty("bench.cluster.jvm", DEFAULT_OPTIONS).trim();
         List<String> command = new ArrayList<>();
@@ -72,16 +76,12 @@ final class ClusterPhaseJvm {
         if (exit != 0 || !Files.exists(results)) {
             throw new IllegalStateException("phase 2's JVM ended with " + exit + " (its output is above)");
         }
-        for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
-            if (line.startsWith(ROW)) {
-                String[] cells = line.substring(ROW.length()).split("\t", -1);
-                for (int i = 0; i < cells.length; i++) {
-                    cells[i] = unescape(cells[i]);
-                }
-                rows.add(cells);
-            } else if (line.startsWith(NOTE)) {
-                notes.add(unescape(line.substring(NOTE.length())));
+        try (JsonReader reader = Json.createReader(Files.newBufferedReader(results, StandardCharsets.UTF_8))) {
+            JsonObject written = reader.readObject();
+            for (JsonArray cells : written.getJsonArray("rows").getValuesAs(JsonArray.class)) {
+                rows.add(cells.getValuesAs(JsonString::getString).toArray(String[]::new));
             }
+            notes.addAll(written.getJsonArray("notes").getValuesAs(JsonString::getString));
         }
         notes.add("phase 2 (the cluster's figures) ran in a JVM of its own (" + options + "), so that no G1 pause of"
                 + " the bench's JVM held the stubs' requests back (ClusterPhaseJvm); -Dbench.cluster.fork=false runs"
@@ -90,16 +90,10 @@ final class ClusterPhaseJvm {
 
     /** In the child: its rows and notes, for the JVM that started it. */
     static void write(Path results, List<String[]> rows, List<String> notes) throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String[] cells : rows) {
-            List<String> escaped = new ArrayList<>();
-            for (String cell : cells) {
-                escaped.add(escape(cell));
-            }
-            lines.add(ROW + String.join("\t", escaped));
-        }
-        notes.forEach(n -> lines.add(NOTE + escape(n)));
-        Files.write(results, lines, StandardCharsets.UTF_8);
+        JsonArrayBuilder table = Json.createArrayBuilder();
+        rows.forEach(cells -> table.add(Json.createArrayBuilder(List.of(cells))));
+        Files.writeString(results, Json.createObjectBuilder().add("rows", table)
+                .add("notes", Json.createArrayBuilder(notes)).build().toString(), StandardCharsets.UTF_8);
     }
 
     /** The bench's classes and dependencies: exec:java's class loader lists them; a plain JVM has its class path. */
@@ -118,23 +112,5 @@ final class ClusterPhaseJvm {
         }
         entries.add(System.getProperty("java.class.path"));
         return String.join(File.pathSeparator, entries);
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n");
-    }
-
-    private static String unescape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                char next = s.charAt(++i);
-                out.append(next == 't' ? '\t' : next == 'n' ? '\n' : next);
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
